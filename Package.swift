@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+// Distillery: a notebook-style scripting REPL for dataset distillation.
+// Module order follows the data flow (docs/architecture.md): Kernels -> TensorCore -> Autograd
+// -> NeuralNet -> Distillation; Data and ImageIO need only TensorCore; Script knows nothing
+// numeric; Bindings is the one place where both worlds meet.
+import PackageDescription
+
+/// Kernels are compiled with optimisation for the host CPU even in debug builds, so the test
+/// suite (debug) runs numeric code at a usable speed; see DESIGN.md §3.
+let fastFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release)),
+    .unsafeFlags(["-O", "-target-cpu", "native"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "Distillery",
+    products: [
+        .executable(name: "distill", targets: ["distill"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config (installed by scripts/setup).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+
+        // Numeric core.
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fastFlags),
+        .target(name: "TensorCore", dependencies: ["Kernels"], swiftSettings: fastFlags),
+        .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
+        .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
+        .target(name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CZlib"]),
+        .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
+
+        // Language and front ends.
+        .target(name: "Script"),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO"]),
+        .target(name: "Notebook", dependencies: ["Script", "Bindings", "CReadline"]),
+        .executableTarget(name: "distill", dependencies: [
+            "Notebook", "Bindings", "Script",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests: one target per module, plus shared helpers.
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Module Autograd: see docs/architecture.md. Contents arrive with their issues.

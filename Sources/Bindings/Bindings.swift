@@ -1,0 +1,1 @@
+// Module Bindings: see docs/architecture.md. Contents arrive with their issues.

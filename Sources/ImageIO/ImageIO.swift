@@ -1,0 +1,1 @@
+// Module ImageIO: see docs/architecture.md. Contents arrive with their issues.

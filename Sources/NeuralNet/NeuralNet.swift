@@ -1,0 +1,1 @@
+// Module NeuralNet: see docs/architecture.md. Contents arrive with their issues.

@@ -1,0 +1,1 @@
+// Module Notebook: see docs/architecture.md. Contents arrive with their issues.

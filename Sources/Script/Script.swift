@@ -1,0 +1,1 @@
+// Module Script: see docs/architecture.md. Contents arrive with their issues.
