@@ -71,7 +71,7 @@ public struct Tensor: Sendable, Equatable {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError("arange: step must be a non-zero finite number, got \(step)")
         }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         guard n <= Tensor.maxElements else { throw TensorError("arange: \(n) elements is too many") }
         return Tensor(unchecked: [n], data: (0..<n).map { start + Float($0) * step })
     }
