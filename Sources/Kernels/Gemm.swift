@@ -46,3 +46,17 @@ public func sgemmReference(
 public func setBLASThreads(_ n: Int) {
     openblas_set_num_threads(Int32(max(1, n)))
 }
+
+/// The number of threads OpenBLAS currently uses for one call.
+public var blasThreads: Int { Int(openblas_get_num_threads()) }
+
+/// Runs `body` with OpenBLAS limited to one thread, then restores the previous count. Kernels
+/// that issue GEMMs from several pool tasks at once use it so the two levels of threading do
+/// not oversubscribe the cores. Call it from one thread at a time (it changes a global setting).
+public func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
+    let old = openblas_get_num_threads()
+    if old == 1 { return try body() }
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(old) }
+    return try body()
+}

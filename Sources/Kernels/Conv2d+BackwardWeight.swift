@@ -1,0 +1,96 @@
+// Gradient of a convolution with respect to its weight and bias: a reduction over the batch,
+// so it is split into fixed image chunks combined in chunk order (bit-identical for any width).
+
+/// How `conv2dBackwardWeight` cuts the batch: chunks of `chunkImages` images (the unit of
+/// parallel work and of the fixed-order sum), each processed in blocks of `blockImages` images
+/// whose patch matrices fit in a bounded buffer. Depends on the geometry only, never on threads.
+struct WeightGradientChunking {
+    let chunkImages: Int
+    let blockImages: Int
+    let chunkCount: Int
+
+    /// Blocks of about 2048 output columns; at most 16 chunks, so partial sums stay small.
+    init(_ g: Conv2dGeometry) {
+        let ohw = g.outHeight * g.outWidth
+        blockImages = max(1, min(g.batch, 2048 / max(1, ohw)))
+        let perChunk = max(blockImages, (g.batch + 15) / 16)
+        chunkImages = max(1, perChunk)
+        chunkCount = (g.batch + chunkImages - 1) / chunkImages
+    }
+}
+
+/// Gradient with respect to the weight (and the bias when `dbias` is not nil), both overwritten.
+///
+/// x: `[n, c, h, w]`, dy: `[n, oc, oh, ow]`, dweight: `[oc, c, kh, kw]`, dbias: `[oc]`.
+public func conv2dBackwardWeight(
+    _ g: Conv2dGeometry, x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+    dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>?
+) {
+    precondition(g.isValid, "conv2dBackwardWeight: invalid geometry \(g)")
+    let wc = g.weightCount, oc = g.outChannels
+    if g.batch == 0 {
+        dweight.update(repeating: 0, count: wc)
+        dbias?.update(repeating: 0, count: oc)
+        return
+    }
+    let plan = WeightGradientChunking(g)
+    // partials: [chunk, oc * c*kh*kw + oc], chunk `i`'s weight gradient then its bias gradient.
+    let stride = wc + oc
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: plan.chunkCount * stride)
+    defer { partials.deallocate() }
+    forEachImageRange(plan.chunkCount) { chunks in
+        let cols = plan.blockImages * g.outHeight * g.outWidth
+        let col = UnsafeMutablePointer<Float>.allocate(capacity: g.patchCount * cols)
+        let dyT = UnsafeMutablePointer<Float>.allocate(capacity: oc * cols)
+        defer { col.deallocate(); dyT.deallocate() }
+        for chunk in chunks {
+            let lo = chunk * plan.chunkImages
+            let hi = min(g.batch, lo + plan.chunkImages)
+            weightGradientOfChunk(g, images: lo..<hi, blockImages: plan.blockImages, x: x, dy: dy,
+                                  col: col, dyT: dyT, out: partials + chunk * stride)
+        }
+    }
+    // Fixed-order combination: chunk 0 + chunk 1 + ..., element-wise, split over the pool.
+    ThreadPool.forRanges(stride, minChunk: 4096) { range in
+        for e in range {
+            var s = partials[e]
+            for chunk in 1..<max(1, plan.chunkCount) { s += partials[chunk * stride + e] }
+            if e < wc { dweight[e] = s } else if let dbias { dbias[e - wc] = s }
+        }
+    }
+}
+
+/// One chunk's weight and bias gradient, written to `out` (`[oc * c*kh*kw + oc]`).
+/// Per block: `out_w[oc, c*kh*kw] += dyT[oc, cols] * col[c*kh*kw, cols]^T`, where `dyT` gathers the
+/// block's output gradients side by side so the GEMM's inner dimension is long.
+private func weightGradientOfChunk(
+    _ g: Conv2dGeometry, images: Range<Int>, blockImages: Int,
+    x: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+    col: UnsafeMutablePointer<Float>, dyT: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+) {
+    let ohw = g.outHeight * g.outWidth
+    let (k, oc) = (g.patchCount, g.outChannels)
+    var biasSums = [Double](repeating: 0, count: oc)
+    var first = true
+    var b0 = images.lowerBound
+    while b0 < images.upperBound {
+        let b1 = min(images.upperBound, b0 + blockImages)
+        let cols = (b1 - b0) * ohw
+        for b in b0..<b1 {
+            let off = (b - b0) * ohw
+            im2col(g, x: x + b * g.inputPlaneCount, col: col + off, ldCol: cols)
+            let dyb = dy + b * g.outputPlaneCount
+            for o in 0..<oc {
+                (dyT + o * cols + off).update(from: dyb + o * ohw, count: ohw)
+                var s = 0.0
+                for p in 0..<ohw { s += Double(dyb[o * ohw + p]) }
+                biasSums[o] += s
+            }
+        }
+        sgemm(transA: false, transB: true, m: oc, n: k, k: cols,
+              a: dyT, lda: cols, b: col, ldb: cols, beta: first ? 0 : 1, c: out, ldc: k)
+        first = false
+        b0 = b1
+    }
+    for o in 0..<oc { out[g.weightCount + o] = Float(biasSums[o]) }
+}
