@@ -73,7 +73,7 @@ public struct PNGImage: Sendable, Equatable {
     public var hasAlpha: Bool { channels == 2 || channels == 4 }
 
     /// The byte of channel `c` of the pixel in column `x`, row `y`.
-    public subscript(x: Int, y: Int, c: Int) -> UInt8 {
+    public subscript(x x: Int, y y: Int, c c: Int) -> UInt8 {
         get { pixels[(y * width + x) * channels + c] }
         set { pixels[(y * width + x) * channels + c] = newValue }
     }
