@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CZlib"]),
         .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["NeuralNet", "Data"], swiftSettings: fastFlags),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO"]),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation"]),
         .target(name: "Notebook", dependencies: ["Script", "Bindings", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script",
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
