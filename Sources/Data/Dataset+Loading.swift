@@ -7,8 +7,10 @@ extension Dataset {
     /// Loads a named set (`mnist`, `fashion-mnist`, `kmnist`, `cifar10`, `cifar100`) from the
     /// first place that holds it, or a folder given by path (IDX files, CIFAR batches, or
     /// `CLASS/*.png` image folders).
+    /// A leading `~` in a path or root is the home folder; write `./mnist` for a folder that
+    /// shares a set's name.
     public static func load(_ nameOrPath: String, root: String? = nil) throws -> Dataset {
-        try load(nameOrPath, locator: DatasetLocator(root: root))
+        try load(nameOrPath, locator: DatasetLocator(root: root.map { ($0 as NSString).expandingTildeInPath }))
     }
 
     /// `load(_:root:)` with an explicit search (tests pass their own environment and places).
@@ -16,13 +18,16 @@ extension Dataset {
         if !nameOrPath.contains("/"), let set = KnownDataset(name: nameOrPath) {
             return try load(set, from: locator.locate(set))
         }
+        let path = (nameOrPath as NSString).expandingTildeInPath
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), isDir.boolValue else {
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+        guard exists, isDir.boolValue else {
             let names = KnownDataset.allCases.map(\.rawValue).joined(separator: ", ")
-            throw DataError("unknown data set '\(nameOrPath)': not one of \(names), and no such folder",
+            let found = exists ? "a file, not a folder" : "no such folder"
+            throw DataError("unknown data set '\(nameOrPath)': not one of \(names), and \(found)",
                             hint: "give a known name or the path of a folder of IDX files, CIFAR batches or CLASS/*.png images")
         }
-        return try loadFolder(nameOrPath)
+        return try loadFolder(path)
     }
 
     /// Reads the named set `set` from `folder`, which must hold its files directly.

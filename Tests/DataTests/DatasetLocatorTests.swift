@@ -65,6 +65,13 @@ import Data
         #expect(e?.message.contains("unknown data set 'svhn'") == true)
     }
 
+    @Test func aFileIsNotAFolder() {
+        let dir = TempDir()
+        let path = dir.write("plain.txt", [1, 2, 3])
+        let e = #expect(throws: DataError.self) { try Dataset.load(path, locator: locator(dir)) }
+        #expect(e?.message.contains("a file, not a folder") == true)
+    }
+
     @Test func loadsByNameThroughLocator() throws {
         let dir = TempDir()
         Fixture.writeIDXSet(in: dir, folder: "system/fashion-mnist", classes: 10, gzip: true)

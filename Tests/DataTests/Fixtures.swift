@@ -106,3 +106,35 @@ enum Fixture {
         }
     }
 }
+
+extension Fixture {
+    /// A PNG file built byte by byte (so tests control the bit depth and colour type):
+    /// `rows` are unfiltered scanlines, compressed with zlib.
+    static func png(width: Int, height: Int, depth: UInt8 = 8, colour: UInt8, rows: [[UInt8]]) -> [UInt8] {
+        let raw: [UInt8] = rows.flatMap { row -> [UInt8] in [0] + row }
+        var size = compressBound(UInt(raw.count))
+        var packed = [UInt8](repeating: 0, count: Int(size))
+        compress(&packed, &size, raw, UInt(raw.count))
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            + chunk("IHDR", be32(width) + be32(height) + [depth, colour, 0, 0, 0])
+            + chunk("IDAT", Array(packed.prefix(Int(size))))
+            + chunk("IEND", [])
+    }
+
+    static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 255), UInt8(v >> 16 & 255), UInt8(v >> 8 & 255), UInt8(v & 255)] }
+
+    /// A PNG chunk: length, type, data, CRC-32 (zlib's) of type and data.
+    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let body = Array(type.utf8) + data
+        let crc = body.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) }
+        return be32(data.count) + body + be32(Int(crc))
+    }
+
+    /// An 8-bit PNG of `channels` (1 grey, 3 RGB, 4 RGBA) interleaved bytes.
+    static func png(width: Int, height: Int, channels: Int, pixels: [UInt8]) -> [UInt8] {
+        let colour: UInt8 = [1: 0, 2: 4, 3: 2, 4: 6][channels]!
+        let row = width * channels
+        return png(width: width, height: height, colour: colour,
+                   rows: (0..<height).map { Array(pixels[($0 * row)..<(($0 + 1) * row)]) })
+    }
+}

@@ -57,6 +57,19 @@ struct RealDataTests {
         #expect(ds.classNames == KnownDataset.cifar10.defaultClassNames)
     }
 
+    /// An image folder, e.g. CIFAR-10's test split written as CLASS/*.png (see docs/datasets.md).
+    @Test func imageFolder() throws {
+        guard let folder = env["DISTILL_IMAGE_FOLDER"], FileManager.default.fileExists(atPath: folder) else {
+            print("check-data: image folder: skipped, set DISTILL_IMAGE_FOLDER")
+            return
+        }
+        let start = Date()
+        let ds = try Dataset.load(folder)
+        let seconds = Date().timeIntervalSince(start)
+        print("check-data: image folder: loaded \(ds.train.count) + \(ds.test.count) images \(ds.imageShape), \(ds.classCount) classes, from \(folder) in \(String(format: "%.3f", seconds)) s")
+        #expect(ds.train.count > 0)
+    }
+
     @Test func defaultLookupFindsFashionMNIST() throws {
         guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist") else { return }
         let loc = DatasetLocator(root: nil, environment: [:], home: nil)
