@@ -159,7 +159,7 @@ public struct ImageGrid: Sendable, Equatable {
         do {
             try picture.write(to: path)
         } catch let error as ImageIOError {
-            throw ImageIOError(error.message.replacingPrefix("png:", with: "grid:"))
+            throw error.retagged("grid")
         }
         let (rows, cols) = try layout(count: images.shape[0])
         return Result(path: path, rows: rows, columns: cols, count: images.shape[0],
@@ -210,12 +210,5 @@ public struct ImageGrid: Sendable, Equatable {
             }
             return out
         }
-    }
-}
-
-extension String {
-    /// The string with `prefix` replaced when it starts with it.
-    func replacingPrefix(_ prefix: String, with other: String) -> String {
-        hasPrefix(prefix) ? other + dropFirst(prefix.count) : self
     }
 }

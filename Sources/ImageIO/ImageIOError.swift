@@ -10,3 +10,12 @@ public struct ImageIOError: Error, CustomStringConvertible, Equatable, Sendable 
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension ImageIOError {
+    /// The same error reported by another operation: `png: cannot write ...` becomes
+    /// `grid: cannot write ...` when a grid's file write fails.
+    func retagged(_ op: String) -> ImageIOError {
+        guard let colon = message.firstIndex(of: ":") else { return self }
+        return ImageIOError(op + message[colon...])
+    }
+}

@@ -88,7 +88,7 @@ public struct LinePlot: Sendable, Equatable {
         do {
             try picture.write(to: path)
         } catch let error as ImageIOError {
-            throw ImageIOError(error.message.replacingPrefix("png:", with: "plot:"))
+            throw error.retagged("plot")
         }
         return Result(path: path, series: series.count, width: picture.width, height: picture.height)
     }
