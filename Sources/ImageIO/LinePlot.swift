@@ -1,5 +1,8 @@
 // LinePlot: line plots of one or more series (loss histories, accuracy curves) described as a
-// value, checked, and laid out here; pixels are drawn in LinePlot+Drawing.swift. No log axes.
+// value, checked, and laid out here; pixels are drawn in LinePlot+Drawing.swift. Log scale on
+// y only (loss curves); no bar charts, scatter styles or multiple axes.
+
+import Glibc
 
 /// One curve of a line plot: y values, optional x values (default 0, 1, 2, ...), a legend label.
 ///
@@ -46,10 +49,12 @@ public struct LinePlot: Sendable, Equatable {
     public var showGrid: Bool
     /// Draw the legend: nil means "when there are several series or any series has a label".
     public var showLegend: Bool?
+    /// Logarithmic y axis (ticks at powers of ten); points with y <= 0 are skipped.
+    public var logY: Bool
 
     public init(_ series: [PlotSeries], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
                 width: Int = 800, height: Int = 500, lineWidth: Double = 2, showGrid: Bool = true,
-                showLegend: Bool? = nil) {
+                showLegend: Bool? = nil, logY: Bool = false) {
         self.series = series
         self.title = title
         self.xLabel = xLabel
@@ -59,6 +64,7 @@ public struct LinePlot: Sendable, Equatable {
         self.lineWidth = lineWidth
         self.showGrid = showGrid
         self.showLegend = showLegend
+        self.logY = logY
     }
 
     /// Series colours, in order; they repeat after eight series. The first six are the
@@ -125,13 +131,13 @@ public struct LinePlot: Sendable, Equatable {
         var xMin = Double.infinity, xMax = -Double.infinity, yMin = Double.infinity, yMax = -Double.infinity
         for s in series {
             for i in s.y.indices {
-                let x = s.xValue(i), y = s.y[i]
-                guard x.isFinite, y.isFinite else { continue }
+                guard let (x, y) = point(s, i) else { continue }
                 xMin = min(xMin, x); xMax = max(xMax, x)
                 yMin = min(yMin, y); yMax = max(yMax, y)
             }
         }
         guard xMin <= xMax else {
+            if logY { throw ImageIOError("plot: nothing to draw: with logY every point needs a positive, finite y") }
             throw ImageIOError("plot: nothing to draw: every point has a NaN or infinite value")
         }
         guard (xMax - xMin).isFinite, (yMax - yMin).isFinite else {
@@ -152,7 +158,9 @@ public struct LinePlot: Sendable, Equatable {
         let top = title != nil ? gap * 2 + lineH + gap : gap * 3
         let bottom = tick + gap + lineH + (xLabel != nil ? gap + lineH : 0) + gap
         let plotH = max(20, height - top - bottom)
-        let yAxis = PlotAxis(dataMin: range.yMin, dataMax: range.yMax, margin: 0.05, pixels: plotH, spacing: 28 * fs)
+        let yAxis = logY
+            ? PlotAxis(logMin: range.yMin, logMax: range.yMax, margin: 0.05, pixels: plotH, spacing: 28 * fs)
+            : PlotAxis(dataMin: range.yMin, dataMax: range.yMax, margin: 0.05, pixels: plotH, spacing: 28 * fs)
         let yLabelsW = yAxis.labels.map { BitmapFont.width(of: $0, scale: fs) }.max() ?? 0
         let left = gap * 2 + (yLabel != nil ? lineH + gap : 0) + yLabelsW + gap + tick
         // The last x label is centred on its tick and may stick out to the right.
@@ -178,13 +186,23 @@ public struct LinePlot: Sendable, Equatable {
         return result
     }
 
+    /// Point `i` of `s` in axis units (log10 of y on a log axis), or nil when it is skipped.
+    func point(_ s: PlotSeries, _ i: Int) -> (Double, Double)? {
+        let x = s.xValue(i), y = s.y[i]
+        guard x.isFinite, y.isFinite else { return nil }
+        if logY {
+            guard y > 0 else { return nil }
+            return (x, log10(y))
+        }
+        return (x, y)
+    }
+
     /// Each series' points in pixel coordinates (pixel centres at integer + 0.5); nil where a
     /// point is skipped for a NaN or infinite value.
     func pixelPoints(_ l: Layout) -> [[(Double, Double)?]] {
         series.map { s in
             s.y.indices.map { i -> (Double, Double)? in
-                let xv = s.xValue(i), yv = s.y[i]
-                guard xv.isFinite, yv.isFinite else { return nil }
+                guard let (xv, yv) = point(s, i) else { return nil }
                 return (l.xAxis.pixel(xv, start: Double(l.plotX), extent: Double(l.plotW)),
                         l.yAxis.pixel(yv, start: Double(l.plotY + l.plotH), extent: -Double(l.plotH)))
             }
@@ -196,7 +214,7 @@ public struct LinePlot: Sendable, Equatable {
     func hasSegments(_ i: Int) -> Bool {
         let s = series[i]
         return s.y.indices.dropLast().contains { k in
-            s.y[k].isFinite && s.y[k + 1].isFinite && s.xValue(k).isFinite && s.xValue(k + 1).isFinite
+            point(s, k) != nil && point(s, k + 1) != nil
         }
     }
 

@@ -45,6 +45,58 @@ struct PlotAxis: Equatable {
         self.labels = ticks.map { PlotAxis.format($0, step: step) }
     }
 
+    /// A logarithmic axis: `logMin` and `logMax` are log10 of the data range, and so are `lo`,
+    /// `hi` and `ticks`; labels show the values themselves. Ticks fall on powers of ten, with 2
+    /// and 5 times them added when the range spans under two decades (every integer multiple
+    /// under one).
+    init(logMin: Double, logMax: Double, margin: Double, pixels: Int, spacing: Int) {
+        var axis = PlotAxis(dataMin: logMin, dataMax: logMax, margin: margin, pixels: pixels, spacing: spacing)
+        let decades = axis.hi - axis.lo
+        let target = Swift.max(2, Swift.min(10, pixels / Swift.max(1, spacing)))
+        let multiples: [Double] = decades >= 2 ? [1] : decades >= 0.7 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        let every = Swift.max(1, Int(PlotAxis.niceStep(decades / Double(target))))
+        var ticks: [Double] = [], labels: [String] = []
+        var e = Int(axis.lo.rounded(.down))
+        e -= ((e % every) + every) % every
+        while Double(e) <= axis.hi, ticks.count < 100 {
+            for m in multiples {
+                let t = Double(e) + log10(m)
+                guard t >= axis.lo - 1e-12, t <= axis.hi + 1e-12 else { continue }
+                ticks.append(t)
+                labels.append(PlotAxis.formatPower(m, e))
+            }
+            e += every
+        }
+        if ticks.count >= 2 {
+            axis = PlotAxis(lo: axis.lo, hi: axis.hi, step: Double(every), ticks: ticks, labels: labels)
+        } else {
+            // A narrow range with fewer than two round values: nice ticks in value space.
+            let linear = PlotAxis(dataMin: Glibc.pow(10, axis.lo), dataMax: Glibc.pow(10, axis.hi), margin: 0,
+                                  pixels: pixels, spacing: spacing)
+            let kept = zip(linear.ticks, linear.labels).filter { $0.0 > 0 }
+            axis = PlotAxis(lo: axis.lo, hi: axis.hi, step: linear.step, ticks: kept.map { log10($0.0) },
+                            labels: kept.map(\.1))
+        }
+        self = axis
+    }
+
+    private init(lo: Double, hi: Double, step: Double, ticks: [Double], labels: [String]) {
+        self.lo = lo
+        self.hi = hi
+        self.step = step
+        self.ticks = ticks
+        self.labels = labels
+    }
+
+    /// `m * 10^e` as "0.02", "500" or "2e-05".
+    static func formatPower(_ m: Double, _ e: Int) -> String {
+        let mantissa = String(Int(m))
+        if e >= -4 && e < 6 {
+            return fixed(m * pow10(e), decimals: Swift.max(0, -e))
+        }
+        return mantissa + "e" + (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
+    }
+
     /// The smallest of 1, 2, 5 times a power of ten that is at least `raw`.
     static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }

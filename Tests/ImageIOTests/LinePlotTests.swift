@@ -1,5 +1,6 @@
 // Tests for LinePlot and PlotAxis: picture size, series colours in the plot area, skipped
 // NaN/inf points, single points and constant series, nice ticks and labels, argument errors.
+import Foundation
 import Testing
 @testable import ImageIO
 
@@ -138,4 +139,34 @@ func tickLabelFormat(_ value: Double, _ step: Double, _ text: String) {
     #expect(plotError { _ = try LinePlot([PlotSeries([1])], width: 10).render() }.contains("width"))
     #expect(plotError { _ = try LinePlot([PlotSeries([1])], height: 90000).render() }.contains("height"))
     #expect(plotError { _ = try LinePlot([PlotSeries([1])], lineWidth: 0).render() }.contains("lineWidth"))
+}
+
+@Test func logAxisTicksFallOnPowersOfTen() {
+    let wide = PlotAxis(logMin: -3, logMax: log10(50), margin: 0.05, pixels: 400, spacing: 56)
+    #expect(wide.labels == ["0.001", "0.01", "0.1", "1", "10"])
+    #expect(wide.ticks == [-3, -2, -1, 0, 1])
+    let mid = PlotAxis(logMin: log10(0.3), logMax: log10(2.5), margin: 0.05, pixels: 400, spacing: 56)
+    #expect(mid.labels == ["0.5", "1", "2"])
+    // Under a factor of two: nice ticks in value space, placed at their logarithms.
+    let narrow = PlotAxis(logMin: log10(0.31), logMax: log10(0.35), margin: 0.05, pixels: 400, spacing: 56)
+    #expect(narrow.labels.first == "0.31" && narrow.labels.count >= 3)
+    #expect(abs(narrow.ticks[0] - log10(0.31)) < 1e-12)
+    let huge = PlotAxis(logMin: -30, logMax: 30, margin: 0, pixels: 400, spacing: 56)
+    #expect(huge.ticks.count >= 2 && huge.ticks.count <= 11)
+    #expect(huge.labels == ["1e-30", "1e-20", "1e-10", "1", "1e+10", "1e+20", "1e+30"])
+}
+
+@Test func logPlotSkipsNonPositiveValues() throws {
+    let plot = LinePlot([PlotSeries([100, 10, 0, -5, 1, 0.1])], width: 300, height: 200, showGrid: false, logY: true)
+    let l = try plot.layout()
+    #expect(l.yAxis.lo < -1 && l.yAxis.hi > 2)
+    let img = try plot.render()
+    let p = try #require(plot.pixelPoints(l)[0][0]), q = try #require(plot.pixelPoints(l)[0][1])
+    #expect(plot.pixelPoints(l)[0][2] == nil && plot.pixelPoints(l)[0][3] == nil)
+    // 100 and 10 are joined; on a log axis their midpoint in pixels is sqrt(1000).
+    let (mx, my) = (Int((p.0 + q.0) / 2), Int((p.1 + q.1) / 2))
+    #expect(pixel(img, mx, my) == LinePlot.color(0))
+    #expect(abs(l.yAxis.pixel(log10(1000.0.squareRoot()), start: Double(l.plotY + l.plotH), extent: -Double(l.plotH))
+                - (p.1 + q.1) / 2) < 1e-9)
+    #expect(plotError { _ = try LinePlot([PlotSeries([0, -1])], logY: true).render() }.contains("positive"))
 }
