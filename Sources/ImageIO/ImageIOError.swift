@@ -6,6 +6,7 @@
 /// `description` is the full message, ready to print: it names the operation (`png`, `grid`,
 /// `plot`), the argument or file, what was expected and what was found.
 public struct ImageIOError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The full message, e.g. `png: no such file 'x.png' (HINT: ...)`.
     public let message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
