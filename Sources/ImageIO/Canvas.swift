@@ -1,19 +1,5 @@
 // Canvas: a mutable 8-bit grey or RGB raster with the few drawing operations grids and plots
-// need (filled rectangles, coverage blending). Text lives in BitmapFont; lines in LinePlot.
-
-/// A colour with 8-bit sRGB components; grey canvases use `grey`.
-public struct RGB: Sendable, Equatable, Hashable {
-    public var r: UInt8, g: UInt8, b: UInt8
-    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
-    /// A grey level.
-    public init(grey: UInt8) { self.init(grey, grey, grey) }
-    /// The Rec. 601 luma, used when drawing on a grey canvas.
-    public var grey: UInt8 {
-        PNGImage.byte(0.299 * Float(r) + 0.587 * Float(g) + 0.114 * Float(b))
-    }
-    public static let black = RGB(0, 0, 0)
-    public static let white = RGB(255, 255, 255)
-}
+// need (filled rectangles, outlines, coverage blending). Text lives in BitmapFont; lines in LinePlot.
 
 /// A raster being drawn on: `channels` is 1 (grey) or 3 (RGB); pixels are interleaved bytes.
 struct Canvas {

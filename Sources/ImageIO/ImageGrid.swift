@@ -104,7 +104,7 @@ public struct ImageGrid: Sendable, Equatable {
             }
             guard fontScale > 0 else { throw ImageIOError("grid: labelScale must be positive, got \(fontScale)") }
             let widest = labels.map { BitmapFont.width(of: $0, scale: fontScale) }.max() ?? 0
-            if widest > 0 { labelWidth = widest + 3 * fontScale + max(pad, fontScale) }
+            if widest > 0 { labelWidth = fontScale + widest + labelGap(fontScale) }
         }
 
         let cellW = w * scale, cellH = h * scale
@@ -141,13 +141,16 @@ public struct ImageGrid: Sendable, Equatable {
             let textH = BitmapFont.capRows * fontScale
             for (r, label) in labels.enumerated() {
                 let tw = BitmapFont.width(of: label, scale: fontScale)
-                let x = labelWidth - max(pad, fontScale) - tw
+                let x = labelWidth - labelGap(fontScale) - tw
                 let y = r * (cellH + pad) + (cellH - textH) / 2
                 BitmapFont.draw(label, on: &canvas, x: x, y: y, scale: fontScale, color: ink)
             }
         }
         return canvas.image
     }
+
+    /// Pixels between the end of a label and the first cell of its row.
+    private func labelGap(_ fontScale: Int) -> Int { 2 * fontScale + pad }
 
     /// Renders `images` and writes the picture to `path` (atomically; see `PNGImage.write`).
     @discardableResult
@@ -156,7 +159,7 @@ public struct ImageGrid: Sendable, Equatable {
         do {
             try picture.write(to: path)
         } catch let error as ImageIOError {
-            throw ImageIOError(error.message.replacingPrefix("png:", with: "grid:"))
+            throw error.retagged("grid")
         }
         let (rows, cols) = try layout(count: images.shape[0])
         return Result(path: path, rows: rows, columns: cols, count: images.shape[0],
@@ -207,12 +210,5 @@ public struct ImageGrid: Sendable, Equatable {
             }
             return out
         }
-    }
-}
-
-extension String {
-    /// The string with `prefix` replaced when it starts with it.
-    func replacingPrefix(_ prefix: String, with other: String) -> String {
-        hasPrefix(prefix) ? other + dropFirst(prefix.count) : self
     }
 }

@@ -53,6 +53,15 @@ extension PNGImage {
 
     /// The picture encoded as PNG bytes (8 bits per channel, no gamma conversion).
     public func encoded() throws -> [UInt8] {
+        // Stored deflate never grows the data by more than a few bytes per 16 KB block, so
+        // this first guess is nearly always enough; libpng reports the size it needs if not.
+        let raw = (width * channels + 1) * height
+        return try encoded(initialCapacity: raw + raw / 1024 + 4096)
+    }
+
+    /// Encodes into a buffer of `initialCapacity` bytes, growing it once to the size libpng
+    /// asks for (tests start small to exercise the retry).
+    func encoded(initialCapacity: Int) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
@@ -62,10 +71,7 @@ extension PNGImage {
         defer { png_image_free(&image) }
 
         let stride = Int32(width * channels)
-        // Stored deflate never grows the data by more than a few bytes per 16 KB block, so
-        // this first guess is nearly always enough; libpng reports the size it needs if not.
-        let raw = (width * channels + 1) * height
-        var capacity = raw + raw / 1024 + 4096
+        var capacity = initialCapacity
         for _ in 0..<2 {
             var out = [UInt8](repeating: 0, count: capacity)
             var size = capacity

@@ -19,8 +19,9 @@ public struct PNGImage: Sendable, Equatable {
     public let height: Int
     /// Bytes per pixel: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA.
     public let channels: Int
-    /// `height * width * channels` bytes: row-major, channels interleaved.
-    public var pixels: [UInt8]
+    /// `height * width * channels` bytes: row-major, channels interleaved. Read-only as a whole
+    /// so its length always matches the geometry; change single bytes with the subscript.
+    public private(set) var pixels: [UInt8]
 
     /// Largest pixel count accepted (width times height); keeps a damaged header from asking
     /// for gigabytes.
@@ -81,7 +82,8 @@ public struct PNGImage: Sendable, Equatable {
     /// The same picture with 1 (grey) or 3 (RGB) channels, or 2/4 with an opaque alpha added.
     ///
     /// Colour to grey uses the Rec. 601 luma weights (0.299, 0.587, 0.114); removing alpha
-    /// composites over `background` (0 black, 255 white).
+    /// composites over `background` (0 black, 255 white). `target` must be 1...4; callers
+    /// check user input first.
     public func converted(toChannels target: Int, background: UInt8 = 0) -> PNGImage {
         precondition((1...4).contains(target), "channels must be 1...4")
         if target == channels { return self }

@@ -34,6 +34,9 @@ func roundTripIsBitExact(channels: Int) throws {
     let bytes = try img.encoded()
     #expect(Array(bytes[0..<8]) == PNGImage.signature)
     #expect(try PNGImage.decode(bytes) == img)
+    // A too-small first buffer is grown to the size libpng asks for.
+    let retried = try img.encoded(initialCapacity: 100)
+    #expect(retried == bytes)
 }
 
 @Test func paletteFileBecomesRGB() throws {
