@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
     ],
