@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Kernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),

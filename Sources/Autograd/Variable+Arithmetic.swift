@@ -86,19 +86,24 @@ extension Variable {
         return Variable.record("sqrt", value.sqrt(), [self]) { g, _ in [try g / (x.sqrt() * 2)] }
     }
 
+    // Masks and factors are computed in the backward rule from the saved input, so forward
+    // passes without gradients do no extra work.
+
     public func abs() -> Variable {
-        let s = Variable(value.sign())
-        return Variable.record("abs", value.abs(), [self]) { g, _ in [try g * s] }
+        let x = value
+        return Variable.record("abs", value.abs(), [self]) { g, _ in [try g * Variable(x.sign())] }
     }
 
     public func relu() -> Variable {
-        let mask = Variable(value.greater(0))
-        return Variable.record("relu", value.relu(), [self]) { g, _ in [try g * mask] }
+        let x = value
+        return Variable.record("relu", value.relu(), [self]) { g, _ in [try g * Variable(x.greater(0))] }
     }
 
     public func leakyRelu(_ slope: Float = 0.01) -> Variable {
-        let factor = Variable(value.map { $0 > 0 ? 1 : slope })
-        return Variable.record("leaky_relu", value.leakyRelu(slope), [self]) { g, _ in [try g * factor] }
+        let x = value
+        return Variable.record("leaky_relu", value.leakyRelu(slope), [self]) { g, _ in
+            [try g * Variable(x.map { $0 > 0 ? 1 : slope })]
+        }
     }
 
     public func sigmoid() -> Variable {
@@ -122,7 +127,9 @@ extension Variable {
 
     /// Values clipped to [lo, hi]; the gradient passes where the value was inside.
     public func clamp(min lo: Float = -.infinity, max hi: Float = .infinity) -> Variable {
-        let mask = Variable(value.map { $0 >= lo && $0 <= hi ? 1 : 0 })
-        return Variable.record("clamp", value.clamp(min: lo, max: hi), [self]) { g, _ in [try g * mask] }
+        let x = value
+        return Variable.record("clamp", value.clamp(min: lo, max: hi), [self]) { g, _ in
+            [try g * Variable(x.map { $0 >= lo && $0 <= hi ? 1 : 0 })]
+        }
     }
 }

@@ -6,21 +6,9 @@ import TensorCore
 
 let normEpsilon: Float = 1e-5
 
-/// GroupNorm over x [n, c, h, w] with `groups` groups, then per-channel affine.
+/// GroupNorm over x [n, c, h, w] with `groups` groups, then per-channel affine (fused kernel).
 public func groupNorm(_ x: Variable, groups: Int, weight: Variable?, bias: Variable?) throws -> Variable {
-    let s = x.shape
-    guard s.count == 4, groups > 0, s[1] % groups == 0 else {
-        throw TensorError("group_norm: input \(s.shapeText) cannot be split into \(groups) groups")
-    }
-    let (n, c, h, w) = (s[0], s[1], s[2], s[3])
-    let grouped = try x.reshape([n, groups, (c / groups) * h * w])
-    let mean = try grouped.mean(axes: [2], keepDims: true)
-    let centred = try grouped - mean
-    let variance = try (centred * centred).mean(axes: [2], keepDims: true)
-    var y = try (centred / (variance + normEpsilon).sqrt()).reshape(s)
-    if let weight { y = try y * weight.reshape([1, c, 1, 1]) }
-    if let bias { y = try y + bias.reshape([1, c, 1, 1]) }
-    return y
+    try Variable.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: normEpsilon)
 }
 
 /// LayerNorm over the [c, h, w] features of each sample, elementwise affine.

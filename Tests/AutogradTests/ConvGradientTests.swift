@@ -67,3 +67,52 @@ import TensorCore
         #expect(throws: TensorError.self) { try vx.maxPool2d(kernel: 9) }
     }
 }
+
+@Suite struct FusedGroupNorm {
+    let x = testTensor([3, 4, 5, 3], seed: 41)
+    let w = testTensor([4], seed: 42).map { $0 + 1.5 }
+    let b = testTensor([4], seed: 43)
+
+    @Test(arguments: [1, 2, 4]) func matchesCompositeForwardAndBackward(_ groups: Int) throws {
+        let xv = Variable(x, requiresGrad: true), wv = Variable(w, requiresGrad: true), bv = Variable(b, requiresGrad: true)
+        let fused = try Variable.groupNorm(xv, groups: groups, weight: wv, bias: bv)
+        let comp = try Variable.groupNormComposite(xv, groups: groups, weight: wv, bias: bv)
+        #expect(closenessFailure(fused.value, comp.value, atol: 1e-5) == nil)
+        let seed = testTensor(x.shape, seed: 44)
+        let gf = try gradients(of: fused, wrt: [xv, wv, bv], seed: seed)
+        let gc = try gradients(of: comp, wrt: [xv, wv, bv], seed: seed)
+        for (a, e) in zip(gf, gc) { #expect(closenessFailure(a.value, e.value, atol: 1e-4) == nil) }
+    }
+
+    @Test func kernelMatchesReference() throws {
+        let geo = GroupNormGeometryProxy.make(batch: 3, channels: 4, spatial: 15, groups: 2)
+        let (fast, ref) = try geo.run(x: x, gamma: w, beta: b)
+        #expect(closenessFailure(fast, ref, atol: 1e-5) == nil)
+    }
+
+    @Test func firstAndSecondOrder() throws {
+        #expect(try gradCheck([x, w, b]) { try Variable.groupNorm($0[0], groups: 4, weight: $0[1], bias: $0[2]) } == nil)
+        #expect(try hessianCheck([x, w]) { try Variable.groupNorm($0[0], groups: 2, weight: $0[1], bias: nil).tanh() } == nil)
+        #expect(throws: TensorError.self) { try Variable.groupNorm(Variable(x), groups: 3, weight: nil, bias: nil) }
+    }
+}
+
+import Kernels
+
+enum GroupNormGeometryProxy {
+    struct Runner {
+        let geo: GroupNormGeometry
+        func run(x: Tensor, gamma: Tensor, beta: Tensor) throws -> ([Float], [Float]) {
+            var y = [Float](repeating: 0, count: x.count), r = y
+            var m = [Float](repeating: 0, count: geo.batch * geo.groups), s = m
+            x.data.withUnsafeBufferPointer { xp in gamma.data.withUnsafeBufferPointer { gp in beta.data.withUnsafeBufferPointer { bp in
+                groupNormForward(geo, x: xp.baseAddress!, gamma: gp.baseAddress!, beta: bp.baseAddress!, eps: 1e-5, y: &y, mean: &m, rstd: &s)
+                groupNormForwardReference(geo, x: xp.baseAddress!, gamma: gp.baseAddress!, beta: bp.baseAddress!, eps: 1e-5, y: &r)
+            } } }
+            return (y, r)
+        }
+    }
+    static func make(batch: Int, channels: Int, spatial: Int, groups: Int) -> Runner {
+        Runner(geo: GroupNormGeometry(batch: batch, channels: channels, spatial: spatial, groups: groups))
+    }
+}
