@@ -38,7 +38,7 @@ let package = Package(
         // Language and front ends.
         .target(name: "Script"),
         .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO"]),
-        .target(name: "Notebook", dependencies: ["Script", "Bindings", "CReadline"]),
+        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
