@@ -11,7 +11,9 @@ extension Parser {
     // or = and { "or" and }
     mutating func or() throws -> Expr {
         var left = try and()
+        let outer = depth; defer { depth = outer }
         while check(.kwOr) {
+            try enter()  // a long chain builds a deep tree; evaluation recurses through it
             let op = advance()
             left = Expr(kind: .or(left, try and()), location: op.location)
         }
@@ -21,7 +23,9 @@ extension Parser {
     // and = not { "and" not }
     mutating func and() throws -> Expr {
         var left = try not()
+        let outer = depth; defer { depth = outer }
         while check(.kwAnd) {
+            try enter()
             let op = advance()
             left = Expr(kind: .and(left, try not()), location: op.location)
         }
@@ -55,7 +59,9 @@ extension Parser {
 
     mutating func binaryLevel(_ kinds: [TokenKind], _ operand: (inout Parser) throws -> Expr) throws -> Expr {
         var left = try operand(&self)
+        let outer = depth; defer { depth = outer }
         while kinds.contains(peek.kind) {
+            try enter()
             let op = advance()
             let right = try operand(&self)
             left = Expr(kind: .binary(Parser.binaryOperator(op.kind), left, right), location: op.location)
@@ -103,7 +109,9 @@ extension Parser {
     // postfix = primary { "(" arguments ")" | "." NAME | "[" subscripts "]" }
     mutating func postfix() throws -> Expr {
         var expr = try primary()
+        let outer = depth; defer { depth = outer }
         while true {
+            if check(.leftParen) || check(.dot) || check(.leftBracket) { try enter() }
             if check(.leftParen) {
                 let open = advance()
                 expr = Expr(kind: .call(expr, try arguments(open)), location: open.location)

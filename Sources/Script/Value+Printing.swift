@@ -3,21 +3,23 @@
 
 extension Value: CustomStringConvertible {
     /// The echo form: strings quoted, host objects by their summary.
-    public var description: String {
-        switch self {
-        case .string(let s): return Value.quote(s)
-        default: return text
-        }
-    }
+    public var description: String { rendered(quoted: true, depth: 0) }
 
     /// The `print` form: strings as they are, everything else as `description`.
-    public var text: String {
+    public var text: String { rendered(quoted: false, depth: 0) }
+
+    /// Lists nested deeper than this print as `[...]` (a list can be built to any depth).
+    static let maxPrintDepth = 64
+
+    func rendered(quoted: Bool, depth: Int) -> String {
         switch self {
         case .number(let x): return Value.format(x)
-        case .string(let s): return s
+        case .string(let s): return quoted ? Value.quote(s) : s
         case .bool(let b): return b ? "true" : "false"
         case .none: return "none"
-        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .list(let items):
+            if depth >= Value.maxPrintDepth { return "[...]" }
+            return "[" + items.map { $0.rendered(quoted: true, depth: depth + 1) }.joined(separator: ", ") + "]"
         case .function(let f): return f.summary
         case .host(let object): return object.summary
         }
