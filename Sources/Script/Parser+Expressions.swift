@@ -114,7 +114,8 @@ extension Parser {
             if check(.leftParen) || check(.dot) || check(.leftBracket) { try enter() }
             if check(.leftParen) {
                 let open = advance()
-                expr = Expr(kind: .call(expr, try arguments(open)), location: open.location)
+                // Calls are located at the callee, so messages point at the function's name.
+                expr = Expr(kind: .call(expr, try arguments(open)), location: expr.location)
             } else if check(.dot) {
                 let dot = advance()
                 let name = try consume(.identifier, "expected a member name after '.'")

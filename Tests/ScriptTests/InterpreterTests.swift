@@ -39,8 +39,8 @@ func run(_ code: String, echo: Bool = false, name: String = "test.dd") -> (outpu
     test.dd:2:12: error: cannot apply '+' to number and string
           return x + "a"
                    ^
-      in 'inner' called at test.dd:5:15
-      in 'outer' called at test.dd:7:6
+      in 'inner' called at test.dd:5:10
+      in 'outer' called at test.dd:7:1
     """)
 }
 

@@ -86,14 +86,16 @@ func testSession(echo: Bool = false) -> (Session, OutputBuffer) {
 
 /// Runs `body` on a thread with a large stack, as the executable's main thread has.
 func onLargeStack<T>(_ body: @escaping () -> T) -> T {
-    var result: T?
+    let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
-        result = body()
+        box.value = body()
         done.signal()
     }
     thread.stackSize = 64 << 20
     thread.start()
     done.wait()
-    return result!
+    return box.value!
 }
+
+final class ResultBox<T>: @unchecked Sendable { var value: T? }
