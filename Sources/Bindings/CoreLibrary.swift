@@ -106,6 +106,11 @@ public enum CoreLibrary {
                 guard let x = Double(s), !s.isEmpty else { throw args.error(0, "\"\(s)\" is not a number") }
                 return .number(x)
             },
+            Builtin("defined", parameters: [.required("name")],
+                    help: "Whether a global variable called `name` exists, so a script can give a default to a value that `distill run --set name=value` may provide.",
+                    example: "if not defined(\"ipcs\") ipcs = [1, 10, 50] end") { args, context in
+                .bool(context.session.globals.get(try args.string(0)) != nil)
+            },
             Builtin("append", parameters: [.required("list"), .required("value")],
                     help: "A new list: `list` with `value` added at the end (lists are values; the original is unchanged).",
                     example: "xs = append([1, 2], 3)   # [1, 2, 3]") { args, _ in

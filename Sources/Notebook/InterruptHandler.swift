@@ -14,6 +14,8 @@ import TensorCore
 public enum InterruptHandler {
     /// Set while the line editor is reading, so Ctrl-C clears the line rather than interrupting.
     nonisolated(unsafe) static var atPrompt: Int32 = 0
+    /// Set when Ctrl-C cleared the line at the prompt, so the REPL drops a half-typed block.
+    nonisolated(unsafe) static var clearedAtPrompt: Int32 = 0
     nonisolated(unsafe) static var pipeWrite: Int32 = -1
     nonisolated(unsafe) static var installed = false
     nonisolated(unsafe) static var pressesThisCommand = 0
@@ -46,8 +48,9 @@ public enum InterruptHandler {
         watcher.start()
         signal(SIGINT) { _ in
             if InterruptHandler.atPrompt != 0 {
-                // Readline is reading: drop the typed line and show a fresh prompt.
-                fputs("^C\n", stdout)
+                // Readline is reading (it echoes ^C itself): drop the typed line, fresh prompt.
+                fputs("\n", stdout)
+                InterruptHandler.clearedAtPrompt = 1
                 rl_replace_line("", 0)
                 rl_on_new_line()
                 rl_redisplay()
@@ -56,6 +59,12 @@ public enum InterruptHandler {
             var byte: UInt8 = 1
             _ = write(InterruptHandler.pipeWrite, &byte, 1)
         }
+    }
+
+    /// Whether Ctrl-C cleared the prompt since the last call.
+    static func takeClearedAtPrompt() -> Bool {
+        defer { clearedAtPrompt = 0 }
+        return clearedAtPrompt != 0
     }
 
     /// Clears the interrupt flag before a new command.

@@ -108,6 +108,7 @@ public struct NotebookRunner {
             log.write("\(path): \(old.cells.count) cells, outputs unchanged\n")
             return ExitStatus.ok
         }
+        if result.failure == nil { log.write("\(outPath ?? path): ran \(old.cells.count) cells\n") }
         return result.failure?.outcome.status ?? ExitStatus.ok
     }
 }

@@ -50,6 +50,7 @@ public final class Repl {
                 if input.isInteractive { output.write("\n") }
                 return ExitStatus.ok
             }
+            if InterruptHandler.takeClearedAtPrompt() { pending = [] }
             if pending.isEmpty {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty { continue }
