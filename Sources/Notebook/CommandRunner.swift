@@ -6,7 +6,6 @@ import Glibc
 import Darwin
 #endif
 import Script
-import TensorCore
 
 /// Writes to standard error (diagnostics, progress, notes).
 public final class StandardError: OutputWriter {
@@ -70,8 +69,8 @@ public final class CommandRunner {
             return .interrupted
         } catch {
             errors.write("\(error)\n")
-            return Interrupt.isRequested ? .interrupted : .runtimeError
+            return session.interruptRequested() ? .interrupted : .runtimeError
         }
-        return Interrupt.isRequested ? .interrupted : .ok
+        return session.interruptRequested() ? .interrupted : .ok
     }
 }

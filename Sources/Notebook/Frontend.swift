@@ -17,6 +17,7 @@ public enum Frontend {
         let session = Session.standard()
         session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
         session.interruptRequested = { Interrupt.isRequested }
+        session.clearInterrupt = { InterruptHandler.beginCommand() }
         session.stopsAtStatementOnInterrupt = !batch
         InterruptHandler.install()
         return session

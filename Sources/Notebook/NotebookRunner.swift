@@ -2,7 +2,6 @@
 // below it, pictures linked; `--check` compares with the outputs already in the file.
 import Foundation
 import Script
-import TensorCore
 
 /// Runs, rewrites and checks Markdown notebooks.
 public struct NotebookRunner {
@@ -41,7 +40,7 @@ public struct NotebookRunner {
             cell.output = nil
             cell.images = []
             if failure == nil {
-                InterruptHandler.beginCommand()
+                session.clearInterrupt()
                 _ = session.takeArtifacts()
                 let outcome = runner.run(SourceText(name: path, text: cell.code, firstLine: cell.firstLine))
                 var text = buffer.take()
@@ -56,7 +55,7 @@ public struct NotebookRunner {
             }
             parts.append(.cell(cell))
         }
-        Interrupt.clear()
+        session.clearInterrupt()
         return Result(document: NotebookDocument(parts: parts, stem: document.stem),
                       failure: failure.map { (outcome: $0.0, cell: $0.1) })
     }

@@ -2,7 +2,6 @@
 // is open, echo of values, meta-commands (Repl+Commands.swift) and the cells kept for :export.
 import Foundation
 import Script
-import TensorCore
 
 /// The read-eval-print loop over any line source.
 public final class Repl {
@@ -67,7 +66,7 @@ public final class Repl {
     /// Runs a cell; returns false when it is incomplete and more lines are needed.
     @discardableResult
     func finish(_ code: String, _ number: Int, final: Bool) -> Bool {
-        InterruptHandler.beginCommand()
+        session.clearInterrupt()
         cellOutput = ""
         let start = DispatchTime.now().uptimeNanoseconds
         let outcome = runner.run(SourceText(name: "dd[\(number)]", text: code), allowIncomplete: !final)
@@ -79,7 +78,7 @@ public final class Repl {
         }
         cells.append((code, cellOutput))
         input.remember(code)
-        Interrupt.clear()
+        session.clearInterrupt()
         return true
     }
 

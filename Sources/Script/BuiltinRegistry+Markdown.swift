@@ -68,7 +68,7 @@ extension BuiltinRegistry {
         var lines: [String] = []
         var line = indent
         for w in words {
-            if line.count + w.count + 2 > width, line != indent { lines.append(line); line = indent }
+            if line.count + w.count + 2 > width, line != indent { lines.append(line + ","); line = indent }
             line += (line == indent ? "" : ", ") + w
         }
         if line != indent { lines.append(line) }

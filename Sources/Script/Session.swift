@@ -19,6 +19,9 @@ public final class Session {
     public var echoesExpressions = false
     /// Polled between statements; front ends connect it to the Ctrl-C flag.
     public var interruptRequested: () -> Bool = { false }
+    /// Called before and after each command to reset the Ctrl-C flag. Sessions made in tests
+    /// leave it empty, so they never touch the process-wide flag other tests may be using.
+    public var clearInterrupt: () -> Void = {}
     /// True (REPL): an interrupt stops the command at the next statement. False (batch): the
     /// script goes on, so later statements can save what was done; long operations still stop.
     public var stopsAtStatementOnInterrupt = true
