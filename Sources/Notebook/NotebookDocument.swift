@@ -1,5 +1,6 @@
 // A notebook as Markdown: prose kept verbatim, ```dd cells, and for each cell the output
 // block and picture links a previous run wrote (recognised so re-running replaces them).
+import Foundation
 
 /// A parsed notebook: an alternation of prose and cells.
 ///
@@ -126,4 +127,3 @@ public struct NotebookDocument: Equatable {
     }
 }
 
-import Foundation

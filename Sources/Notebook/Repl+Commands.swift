@@ -43,7 +43,18 @@ extension Repl {
                 output.write("[\(i + 1)] " + lines.joined(separator: "\n    ") + "\n")
             }
         case "save", "load":
-            runner.errors.write(":\(name) is not available yet: saving and loading sessions arrive with the session library (see docs/repl.md)\n")
+            // The session library registers save(path) and load(path); until then, say so.
+            guard let builtin = session.registry.lookup(name) else {
+                runner.errors.write(":\(name) is not available yet: saving and loading sessions arrive with the session library (see docs/repl.md)\n")
+                break
+            }
+            guard !argument.isEmpty else { runner.errors.write("usage: :\(name) PATH\n"); break }
+            do {
+                let result = try session.call(.function(builtin), [.string(argument)])
+                if case .none = result {} else { output.write(result.description + "\n") }
+            } catch {
+                runner.errors.write(":\(name): \(error)\n")
+            }
         case "export":
             guard !argument.isEmpty else { runner.errors.write("usage: :export PATH.md\n"); break }
             do {

@@ -1,5 +1,10 @@
 // The progress bar on a terminal: one line redrawn in place (at most ten times a second),
 // finished with a newline. Written to standard error so printed output stays clean.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import Script
 import TensorCore
@@ -34,9 +39,19 @@ public final class TerminalProgress: ProgressSink {
 
     func draw() {
         lastDraw = now()
-        let line = ProgressLine.render(title: title, step: step, total: total, figures: figures,
+        var line = ProgressLine.render(title: title, step: step, total: total, figures: figures,
                                        elapsed: lastDraw - started, barWidth: 20)
+        if step < total { line += "  (Ctrl-C stops, keeps progress)" }
+        // A line longer than the terminal would wrap and break the in-place redraw.
+        if let columns = columns(), line.count >= columns { line = String(line.prefix(columns - 1)) }
         output.write("\r\u{1B}[2K" + line)
+    }
+
+    /// The terminal's width, when standard error is a terminal.
+    func columns() -> Int? {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10 else { return nil }
+        return Int(size.ws_col)
     }
 
     public static func monotonicSeconds() -> Double {

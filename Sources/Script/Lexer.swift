@@ -96,6 +96,8 @@ struct Lexer {
             default:
                 if isDigit(c) { return number() ?? make(.invalid) }
                 if isNameStart(c) { return name() }
+                // A run of the same stray character ("```") is one error, not one per character.
+                while peek() == c { _ = advance() }
                 error("unexpected character '\(c.escaped(asASCII: false))'")
                 return make(.invalid)
             }

@@ -92,3 +92,20 @@ func replTranscript(_ name: String) throws {
     let text = Transcripts.transcript([":time on", "1 + 1", ":time off", "2 + 2"]).text
     #expect(Volatile.normalise(text) == "2\ntime: ~# s\n4\n")
 }
+
+@Test func saveAndLoadCommandsUseTheSessionBuiltinsOnceRegistered() {
+    let registry = BuiltinRegistry.standard()
+    var saved: [String] = []
+    registry.register(BuiltinNamespace(name: "session", summary: "test double", builtins: [
+        Builtin("save", parameters: [.required("path")], help: "Saves.") { args, _ in
+            saved.append(try args.string(0))
+            return .string("saved")
+        },
+    ]))
+    let buffer = OutputBuffer()
+    let repl = Repl(session: Session(registry: registry), input: ArrayLineSource([":save a.session", ":save", ":load b"]),
+                    output: buffer, errors: buffer)
+    _ = repl.run()
+    #expect(saved == ["a.session"])
+    #expect(buffer.text == "\"saved\"\nusage: :save PATH\n:load is not available yet: saving and loading sessions arrive with the session library (see docs/repl.md)\n")
+}
