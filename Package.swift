@@ -39,7 +39,7 @@ let package = Package(
         // Language and front ends.
         .target(name: "Script"),
         .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation"]),
-        .target(name: "Notebook", dependencies: ["Script", "Bindings", "CReadline"]),
+        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,8 +54,10 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Bindings", "Script", "TensorCore"],
+                    resources: [.copy("Transcripts")]),
     ],
     swiftLanguageModes: [.v5]
 )
