@@ -21,12 +21,9 @@ public func groupNormForward(_ g: GroupNormGeometry, x: UnsafePointer<Float>, ga
     ThreadPool.forRanges(g.batch * g.groups, minChunk: max(1, 16_384 / max(size, 1))) { r in
         for ng in r {
             let base = ng * size
-            // Two-pass statistics in Double for accuracy on large groups.
-            var s = 0.0
-            for i in 0..<size { s += Double(x[base + i]) }
-            let m = s / Double(size)
-            var v = 0.0
-            for i in 0..<size { let d = Double(x[base + i]) - m; v += d * d }
+            // Two-pass statistics (mean, then squared deviations) with 16-lane accumulators.
+            let m = Double(vectorSum(x + base, size)) / Double(size)
+            let v = Double(vectorSquaredDeviation(x + base, size, Float(m)))
             let rs = Float(1 / (v / Double(size) + Double(eps)).squareRoot())
             let mf = Float(m)
             mean[ng] = mf
@@ -94,6 +91,38 @@ public func groupNormBackward(_ g: GroupNormGeometry, x: UnsafePointer<Float>, d
     if let dbeta {
         for ch in 0..<c { var s: Float = 0; for n in 0..<g.batch { s += partialB[n * c + ch] }; dbeta[ch] = s }
     }
+}
+
+/// Sum of n floats with 16-lane accumulators.
+@inline(__always)
+func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 16 <= n {
+        acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n { s += p[i]; i += 1 }
+    return s
+}
+
+/// Sum of (x - m)^2 over n floats with 16-lane accumulators.
+@inline(__always)
+func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, _ m: Float) -> Float {
+    var acc = SIMD16<Float>()
+    let mv = SIMD16<Float>(repeating: m)
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 16 <= n {
+        let d = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) - mv
+        acc += d * d
+        i += 16
+    }
+    var s = acc.sum()
+    while i < n { let d = p[i] - m; s += d * d; i += 1 }
+    return s
 }
 
 /// Reference twin of `groupNormForward` (Double throughout).
