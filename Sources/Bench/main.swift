@@ -7,6 +7,7 @@ let usage = """
 usage: Bench [--peer FILE] [--filter TEXT]
   --peer FILE    JSON rows from a peer (scripts/peer/conv_bench.py) to print beside ours
   --filter TEXT  run only benchmarks whose name contains TEXT
+  --cpu-time     time in process CPU seconds / threads instead of wall time (tuning on a busy machine)
 """
 
 var peer = PeerFigures()
@@ -25,6 +26,8 @@ while !arguments.isEmpty {
         }
     case "--filter" where !arguments.isEmpty:
         filter = arguments.removeFirst()
+    case "--cpu-time":
+        Stopwatch.cpuClock = true
     case "-h", "--help":
         print(usage)
         exit(0)
