@@ -34,6 +34,10 @@ public func conv2dBackwardWeight(
         dbias?.update(repeating: 0, count: oc)
         return
     }
+    if winogradApplies(g) {
+        conv2dBackwardWeightWinograd(g, x: x, dy: dy, dweight: dweight, dbias: dbias)
+        return
+    }
     let plan = WeightGradientChunking(g)
     // partials: [chunk, oc * c*kh*kw + oc], chunk `i`'s weight gradient then its bias gradient.
     let stride = wc + oc

@@ -11,7 +11,11 @@ public func conv2dForward(
 ) {
     precondition(g.isValid, "conv2dForward: invalid geometry \(g)")
     if g.batch == 0 { return }
-    conv2dForwardIm2col(g, x: x, weight: weight, bias: bias, y: y)
+    if winogradApplies(g) {
+        conv2dForwardWinograd(g, x: x, weight: weight, bias: bias, y: y)
+    } else {
+        conv2dForwardIm2col(g, x: x, weight: weight, bias: bias, y: y)
+    }
 }
 
 /// Images per GEMM: enough that small images still give the GEMM about 256 columns (measured:
@@ -79,6 +83,10 @@ public func conv2dBackwardInput(
 ) {
     precondition(g.isValid, "conv2dBackwardInput: invalid geometry \(g)")
     if g.batch == 0 { return }
+    if let t = transposedGeometry(g), winogradApplies(t) {
+        conv2dBackwardInputByForward(g, transposed: t, dy: dy, weight: weight, dx: dx)
+        return
+    }
     let ohw = g.outHeight * g.outWidth
     let (k, oc) = (g.patchCount, g.outChannels)
     let per = imagesPerGEMM(g)
@@ -109,6 +117,36 @@ public func conv2dBackwardInput(
             }
         }
     }
+}
+
+/// For a stride-1 convolution with a square kernel and `padding < kernel`, the gradient with
+/// respect to the input is itself a convolution of dy: channels swapped, kernel rotated by 180
+/// degrees, padding `kernel - 1 - padding`. Returns that convolution's geometry, or nil.
+func transposedGeometry(_ g: Conv2dGeometry) -> Conv2dGeometry? {
+    guard g.stride == 1, g.kernelH == g.kernelW, g.padding <= g.kernelH - 1 else { return nil }
+    return Conv2dGeometry(batch: g.batch, inChannels: g.outChannels, height: g.outHeight, width: g.outWidth,
+                          outChannels: g.inChannels, kernelH: g.kernelH, kernelW: g.kernelW,
+                          stride: 1, padding: g.kernelH - 1 - g.padding)
+}
+
+/// Backward input as the forward convolution of dy with the rotated, transposed weight, so it
+/// takes the forward pass's fastest path (Winograd for 3x3).
+func conv2dBackwardInputByForward(
+    _ g: Conv2dGeometry, transposed t: Conv2dGeometry, dy: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>
+) {
+    // rotated: [c, oc, kh, kw], rotated[ci, o, i, j] = weight[o, ci, kh-1-i, kw-1-j]
+    let (kh, kw) = (g.kernelH, g.kernelW)
+    let rotated = UnsafeMutablePointer<Float>.allocate(capacity: g.weightCount)
+    defer { rotated.deallocate() }
+    for o in 0..<g.outChannels {
+        for ci in 0..<g.inChannels {
+            let src = weight + (o * g.inChannels + ci) * kh * kw
+            let dst = rotated + (ci * g.outChannels + o) * kh * kw
+            for e in 0..<(kh * kw) { dst[e] = src[kh * kw - 1 - e] }
+        }
+    }
+    conv2dForward(t, x: dy, weight: rotated, bias: nil, y: dx)
 }
 
 /// Splits images over the pool; with at least as many images as threads, each task issues
