@@ -12,8 +12,9 @@ func conv2dBackwardWeightWinograd(
     let tileCount = g.batch * layout.tilesY * layout.tilesX
     let bt = winogradBlockTiles
     let blocks = (tileCount + bt - 1) / bt
-    // At most 8 chunks of whole blocks: the fixed-order unit of the reduction.
-    let blocksPerChunk = (blocks + 7) / 8
+    // At most 4 chunks of whole blocks: the fixed-order unit of the reduction (measured: 4
+    // beat 2 and 8; more chunks cost more partial sums to add up).
+    let blocksPerChunk = (blocks + 3) / 4
     let chunks = (blocks + blocksPerChunk - 1) / blocksPerChunk
     let uCount = 36 * oc * c
     // partials: [chunk, 36, oc, c], each chunk's gradient of the transformed weights.
@@ -39,32 +40,36 @@ func conv2dBackwardWeightWinograd(
             }
         }
     }
-    // Sum the chunks in order, then dk = G^T du G for every (output, input) channel pair.
-    let gm: [[Float]] = [
-        [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
-        [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
+    // Sum the chunks in order into chunk 0 (element-wise, so any split gives the same bits).
+    if chunks > 1 {
+        ThreadPool.forRanges(uCount, minChunk: 16384) { range in
+            for chunk in 1..<chunks {
+                let src = partials + chunk * uCount
+                for e in range { partials[e] += src[e] }
+            }
+        }
+    }
+    // dk = G^T du G for every (output, input) channel pair.
+    let gm: [Float] = [
+        1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+        1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
     ]
     ThreadPool.forRanges(oc * c, minChunk: 64) { pairs in
-        var du = [Float](repeating: 0, count: 36)
+        let t = UnsafeMutablePointer<Float>.allocate(capacity: 18)
+        defer { t.deallocate() }
         for pair in pairs {
-            for pos in 0..<36 {
-                var s = partials[pos * oc * c + pair]
-                for chunk in 1..<max(1, chunks) { s += partials[chunk * uCount + pos * oc * c + pair] }
-                du[pos] = s
-            }
             // t = du G: [6, 3]; dk = G^T t: [3, 3].
-            var t = [Float](repeating: 0, count: 18)
             for i in 0..<6 {
                 for j in 0..<3 {
                     var s: Float = 0
-                    for k in 0..<6 { s += du[i * 6 + k] * gm[k][j] }
+                    for k in 0..<6 { s += partials[(i * 6 + k) * oc * c + pair] * gm[k * 3 + j] }
                     t[i * 3 + j] = s
                 }
             }
             for i in 0..<3 {
                 for j in 0..<3 {
                     var s: Float = 0
-                    for k in 0..<6 { s += gm[k][i] * t[k * 3 + j] }
+                    for k in 0..<6 { s += gm[k * 3 + i] * t[k * 3 + j] }
                     dweight[pair * 9 + i * 3 + j] = s
                 }
             }
