@@ -42,14 +42,20 @@ struct PeerFigures {
 
     /// Reads one JSON object per line (its "source" names the peer); other lines are ignored.
     init(contentsOf path: String) throws {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        add(lines: try String(contentsOfFile: path, encoding: .utf8))
+    }
+
+    /// Adds the rows in `text`; a row seen before keeps the higher figure (best of rounds).
+    mutating func add(lines text: String) {
         for line in text.split(separator: "\n") {
             guard let data = line.data(using: .utf8),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let name = object["name"] as? String, let shape = object["shape"] as? String,
                   let figure = object["figure"] as? Double
             else { continue }
-            figures[name + "|" + shape] = (object["source"] as? String ?? "peer", figure)
+            let key = name + "|" + shape
+            if let old = figures[key], old.figure >= figure { continue }
+            figures[key] = (object["source"] as? String ?? "peer", figure)
         }
     }
 
