@@ -78,23 +78,6 @@ func conv2dBackwardWeightWinograd(
     if let dbias { biasGradient(g, dy: dy, dbias: dbias) }
 }
 
-/// dbias[o] = sum of dy over images and positions, images in order (threads over channels).
-func biasGradient(_ g: Conv2dGeometry, dy: UnsafePointer<Float>, dbias: UnsafeMutablePointer<Float>) {
-    let ohw = g.outHeight * g.outWidth
-    ThreadPool.forRanges(g.outChannels) { channels in
-        for o in channels {
-            var s = 0.0
-            for b in 0..<g.batch {
-                let plane = dy + (b * g.outChannels + o) * ohw
-                var partial: Float = 0
-                for p in 0..<ohw { partial += plane[p] }
-                s += Double(partial)
-            }
-            dbias[o] = Float(s)
-        }
-    }
-}
-
 /// A applied to four values: the six-point expansion that is the adjoint of A^T.
 @inline(__always)
 func winogradA(_ q: (Lanes, Lanes, Lanes, Lanes)) -> (Lanes, Lanes, Lanes, Lanes, Lanes, Lanes) {
