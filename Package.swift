@@ -34,11 +34,12 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CZlib"]),
         .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["NeuralNet", "Data"], swiftSettings: fastFlags),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO"]),
-        .target(name: "Notebook", dependencies: ["Script", "Bindings", "CReadline"]),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation"]),
+        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -46,15 +47,18 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),
 
         // Tests: one target per module, plus shared helpers.
-        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "TestSupport"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Kernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
-        .testTarget(name: "ScriptTests", dependencies: ["Script"], resources: [.copy("Corpus")]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Bindings", "Script", "TensorCore"],
+                    resources: [.copy("Transcripts")]),
     ],
     swiftLanguageModes: [.v5]
 )

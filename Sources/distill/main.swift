@@ -1,13 +1,67 @@
 // The distill executable: argument parsing and exit codes only; the work is in Notebook.
 import ArgumentParser
+import Notebook
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
         abstract: "Distillery: a notebook-style REPL for dataset distillation.",
-        version: "0.1.0")
+        discussion: """
+        With no arguments, starts the REPL (prompts and line editing on a terminal; commands
+        read from standard input without prompts otherwise). Exit codes: 0 ok, 1 notebook
+        check failed, 64 usage, 65 syntax error, 66 input file missing, 70 runtime error,
+        130 interrupted.
+        """,
+        version: Repl.version,
+        subcommands: [Run.self, NotebookCommand.self])
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE and exit, echoing values as the REPL does.", valueName: "CODE"))
+    var code: String?
+
+    @Flag(name: .customLong("builtins-markdown"), help: "Print the reference of every builtin as Markdown (docs/builtins.md).")
+    var builtinsMarkdown = false
+
     func run() throws {
-        print("Distillery 0.1.0")
+        if builtinsMarkdown {
+            print(Frontend.builtinsMarkdown(), terminator: "")
+            return
+        }
+        if let code { throw ExitCode(Frontend.runCode(code)) }
+        throw ExitCode(Frontend.repl())
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a .dd script (or '-' for standard input) in batch mode.")
+
+    @Argument(help: "The script to run, or '-' to read it from standard input.")
+    var file: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a variable before the script runs (repeatable), e.g. --set ipc=10.", valueName: "name=value"))
+    var assignments: [String] = []
+
+    func run() throws {
+        throw ExitCode(Frontend.runFile(file, sets: assignments))
+    }
+}
+
+struct NotebookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebook",
+        abstract: "Run a Markdown notebook's ```dd cells and write their outputs below them.")
+
+    @Argument(help: "The notebook (.md).")
+    var file: String
+
+    @Flag(help: "Re-run and fail (exit 1), listing the cells, when outputs differ; the file is not rewritten.")
+    var check = false
+
+    @Option(help: ArgumentHelp("Write the result to OUT instead of rewriting the notebook.", valueName: "OUT.md"))
+    var out: String?
+
+    func run() throws {
+        throw ExitCode(Frontend.notebook(file, check: check, out: out))
     }
 }
 

@@ -1,1 +1,0 @@
-// Module Autograd: see docs/architecture.md. Contents arrive with their issues.

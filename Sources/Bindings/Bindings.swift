@@ -1,1 +1,0 @@
-// Module Bindings: see docs/architecture.md. Contents arrive with their issues.

@@ -1,0 +1,99 @@
+// DM: Zhao & Bilen, "Dataset Condensation with Distribution Matching", WACV 2023
+// (arXiv 2110.04181; reference main_DM.py). Matches mean embeddings of augmented real and
+// synthetic batches per class under a fresh, frozen random network each iteration.
+import Autograd
+import Data
+import NeuralNet
+import TensorCore
+
+/// DM settings; defaults are the paper's (REFERENCE.md §2.4).
+public struct DMConfig: Codable, Equatable, Sendable {
+    public var ipc: Int
+    public var iterations: Int = 20_000
+    /// Real images per class per iteration.
+    public var batchReal: Int = 256
+    /// SGD on the images: learning rate 1, momentum 0.5.
+    public var learningRate: Float = 1.0
+    public var momentum: Float = 0.5
+    public var initialization: SyntheticInit = .real
+    public var dsa: String = DSA.defaultStrategy
+    public var model: ModelSpec = .convNet3
+    public var seed: UInt64 = 0
+
+    public init(ipc: Int) { self.ipc = ipc }
+
+    func validate() throws {
+        guard ipc >= 1 else { throw TensorError("dm: ipc must be >= 1, got \(ipc)") }
+        guard iterations >= 0 else { throw TensorError("dm: iterations must be >= 0, got \(iterations)") }
+        guard batchReal >= 1 else { throw TensorError("dm: batch_real must be >= 1, got \(batchReal)") }
+        guard learningRate > 0, learningRate.isFinite else { throw TensorError("dm: lr must be positive, got \(learningRate)") }
+    }
+}
+
+public enum DistributionMatching {
+    /// Distils `data.train` into `ipc` images per class.
+    public static func run(_ data: Dataset, config: DMConfig, progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
+        try config.validate()
+        let dsa = try DSA(strategy: config.dsa)
+        let split = data.train
+        let classes = data.classCount
+        let ipc = config.ipc
+        var rng = SeededRNG(seed: config.seed)
+        var images = try SyntheticSet.initialImages(split, ipc: ipc, classes: classes, mode: config.initialization, rng: &rng)
+        var result = SyntheticSet(
+            images: images, labels: SyntheticSet.classMajorLabels(classes: classes, ipc: ipc), ipc: ipc,
+            classNames: data.classNames, normalization: data.normalization, method: "dm",
+            settings: ["iterations": "\(config.iterations)", "batch_real": "\(config.batchReal)", "lr": "\(config.learningRate)",
+                       "dsa": dsa.strategy, "model": config.model.description, "init": config.initialization.rawValue,
+                       "seed": "\(config.seed)"])
+        var opt = SGD(learningRate: config.learningRate, momentum: config.momentum)
+        progress.begin("dm", total: config.iterations)
+        defer { progress.end(interrupted: result.interrupted) }
+        for it in 0..<config.iterations {
+            let loss = try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,
+                                batchReal: config.batchReal, dsa: dsa, model: config.model, rng: &rng)
+            result.loss.append(loss)
+            result.iterations = it + 1
+            progress.update(step: it + 1, figures: [("loss", Double(loss))])
+            if Interrupt.isRequested && it + 1 < config.iterations { result.interrupted = true; break }
+        }
+        result.images = images
+        return result
+    }
+
+    /// One DM iteration: fresh network, per-class mean-embedding distance, one SGD step on the
+    /// images. Returns the loss (sum over classes).
+    static func step(images: inout Tensor, optimizer: inout SGD, split: DatasetSplit, classes: Int, ipc: Int,
+                     batchReal: Int, dsa: DSA, model spec: ModelSpec, rng: inout SeededRNG) throws -> Float {
+        let net = try spec.build(imageShape: split.imageShape, classes: classes, rng: &rng)
+        let syn = Variable(images, requiresGrad: true)
+        var seeds: [UInt64] = []
+        var realMeans: [Tensor] = []
+        // Real branch: no gradient, one class at a time to bound memory.
+        try GradMode.withoutGrad {
+            for c in 0..<classes {
+                let n = Swift.min(batchReal, split.classIndex[c].count)
+                let real = try split.sample(ofClass: c, count: n, rng: &rng)
+                let seed = rng.next()
+                seeds.append(seed)
+                let emb = try net.embed(dsa.apply(Variable(real), seed: seed))
+                realMeans.append(try emb.value.mean(axes: [0]))
+            }
+        }
+        // Synthetic branch: each class augmented with its real batch's seed, one forward for all.
+        var augmented: [Variable] = []
+        for c in 0..<classes {
+            augmented.append(try dsa.apply(syn.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), seed: seeds[c]))
+        }
+        let emb = try net.embed(Variable.concat(augmented, axis: 0))
+        let synMeans = try emb.reshape([classes, ipc, -1]).mean(axes: [1])
+        let target = Variable(try Tensor.stack(realMeans, axis: 0))
+        let diff = try target - synMeans
+        let loss = try (diff * diff).sum()
+        let grad = try gradients(of: loss, wrt: [syn])[0].value
+        var params = [images]
+        try optimizer.step(&params, [grad])
+        images = params[0]
+        return loss.value.data[0]
+    }
+}

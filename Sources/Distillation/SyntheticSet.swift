@@ -1,0 +1,74 @@
+// SyntheticSet: the product of a distillation run. Images live in the data set's normalised
+// space; labels are class-major (ipc images of class 0, then class 1, ...).
+import TensorCore
+import Data
+
+/// A distilled set of labelled images, with what is needed to evaluate, picture and resume it.
+public struct SyntheticSet: Sendable {
+    /// Stored images [classes * ipc, c, h, w] (normalised space).
+    public var images: Tensor
+    public var labels: [Int]
+    public var ipc: Int
+    public var classNames: [String]
+    public var normalization: Normalization
+    /// Method that made it (`dm`, `dc`, `dsa`, ...), and its settings as text.
+    public var method: String
+    public var settings: [String: String]
+    /// Iterations done, and the loss after each one.
+    public var iterations: Int
+    public var loss: [Float]
+    /// True when Ctrl-C stopped the run before the requested iterations.
+    public var interrupted: Bool
+    /// Learned training learning rate (MTT), used by evaluation when present.
+    public var learnedLR: Float?
+
+    public var classCount: Int { classNames.count }
+    public var imageShape: [Int] { Array(images.shape.dropFirst()) }
+
+    public init(images: Tensor, labels: [Int], ipc: Int, classNames: [String], normalization: Normalization,
+                method: String, settings: [String: String] = [:]) {
+        self.images = images
+        self.labels = labels
+        self.ipc = ipc
+        self.classNames = classNames
+        self.normalization = normalization
+        self.method = method
+        self.settings = settings
+        self.iterations = 0
+        self.loss = []
+        self.interrupted = false
+    }
+
+    /// Class-major labels for `classes` classes with `ipc` images each.
+    public static func classMajorLabels(classes: Int, ipc: Int) -> [Int] {
+        (0..<classes).flatMap { [Int](repeating: $0, count: ipc) }
+    }
+}
+
+/// How synthetic images start.
+public enum SyntheticInit: String, Codable, Sendable, CaseIterable {
+    /// Random real images of each class (DM, DSA, MTT default).
+    case real
+    /// Standard normal noise in normalised space (DC default).
+    case noise
+}
+
+extension SyntheticSet {
+    /// Starting images for `ipc` per class drawn from `split`.
+    static func initialImages(_ split: DatasetSplit, ipc: Int, classes: Int, mode: SyntheticInit, rng: inout SeededRNG) throws -> Tensor {
+        guard ipc >= 1 else { throw TensorError("distill: ipc must be >= 1, got \(ipc)") }
+        switch mode {
+        case .noise:
+            return try Tensor.randn([classes * ipc] + split.imageShape, rng: &rng)
+        case .real:
+            var idx: [Int] = []
+            for c in 0..<classes {
+                guard split.classIndex[c].count >= ipc else {
+                    throw TensorError("distill: class \(c) has \(split.classIndex[c].count) training images, fewer than ipc \(ipc)")
+                }
+                idx += try split.randomIndices(ofClass: c, count: ipc, rng: &rng)
+            }
+            return try split.gather(idx).images
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module ImageIO: see docs/architecture.md. Contents arrive with their issues.

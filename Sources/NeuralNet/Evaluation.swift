@@ -1,0 +1,55 @@
+// The evaluation protocol (REFERENCE.md §2.9): train fresh networks on a small labelled set,
+// test each on the real test split, report mean ± std over runs. Every method is judged by it.
+import TensorCore
+
+/// Accuracies of repeated evaluation runs.
+public struct EvaluationResult: Codable, Equatable, Sendable {
+    public var accuracies: [Float]
+    public var architecture: String
+    public var epochs: Int
+    public var trainImages: Int
+    public var interrupted = false
+
+    public var mean: Float { accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Float(accuracies.count) }
+    /// Population standard deviation (numpy's default, as the reference code reports).
+    public var std: Float {
+        guard !accuracies.isEmpty else { return 0 }
+        let m = mean
+        return (accuracies.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(accuracies.count)).squareRoot()
+    }
+
+    /// "ConvNet-3 on 100 images: test accuracy 84.1 ± 0.3 % (5 runs, 300 epochs)".
+    public var summary: String {
+        let pct = { (v: Float) in String(format: "%.1f", Double(v) * 100) }
+        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(epochs) epochs)\(interrupted ? " [interrupted]" : "")"
+    }
+}
+
+public enum Evaluation {
+    /// Trains `runs` fresh models (built by `makeModel` from per-run seeds derived from `seed`)
+    /// on (images, labels) and tests each on (testImages, testLabels).
+    public static func run(
+        images: Tensor, labels: [Int], testImages: Tensor, testLabels: [Int],
+        config: TrainConfig, runs: Int, seed: UInt64,
+        makeModel: (inout SeededRNG) throws -> Model,
+        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress()
+    ) throws -> EvaluationResult {
+        guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
+        var master = SeededRNG(seed: seed)
+        var result = EvaluationResult(accuracies: [], architecture: "", epochs: config.epochs, trainImages: labels.count)
+        for r in 0..<runs {
+            var rng = master.fork()
+            let model = try makeModel(&rng)
+            result.architecture = model.name
+            let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
+                                            augment: augment, progress: progress, title: "evaluate \(r + 1)/\(runs)")
+            result.accuracies.append(try Trainer.accuracy(model, images: testImages, labels: testLabels))
+            if history.interrupted { result.interrupted = true; break }
+        }
+        return result
+    }
+}
+
+#if canImport(Foundation)
+import Foundation
+#endif

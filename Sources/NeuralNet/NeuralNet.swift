@@ -1,1 +1,0 @@
-// Module NeuralNet: see docs/architecture.md. Contents arrive with their issues.

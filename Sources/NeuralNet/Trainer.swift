@@ -1,0 +1,131 @@
+// Training a model on labelled images, measuring accuracy, and the evaluation protocol every
+// distillation method is judged with (REFERENCE.md §2.9). Data arrives as plain tensors and
+// integer labels, so this file knows nothing of data-set files.
+import Autograd
+import TensorCore
+
+/// Hyper-parameters of one training run.
+public struct TrainConfig: Codable, Equatable, Sendable {
+    public var epochs: Int
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    public var batchSize: Int
+    public var schedule: LRSchedule
+
+    /// The DC/DSA/DM evaluation recipe: SGD lr 0.01, momentum 0.9, weight decay 5e-4, batch 256,
+    /// lr ×0.1 from epoch E/2 + 1 on.
+    public static func evaluation(epochs: Int, learningRate: Float = 0.01) -> TrainConfig {
+        TrainConfig(epochs: epochs, learningRate: learningRate, momentum: 0.9, weightDecay: 5e-4, batchSize: 256,
+                    schedule: .multiStep(milestones: [epochs / 2 + 1], factor: 0.1))
+    }
+
+    public init(epochs: Int, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 5e-4, batchSize: Int = 256, schedule: LRSchedule = .constant) {
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.batchSize = batchSize
+        self.schedule = schedule
+    }
+
+    func validate() throws {
+        guard epochs >= 0 else { throw TensorError("train: epochs must be >= 0, got \(epochs)") }
+        guard batchSize >= 1 else { throw TensorError("train: batch size must be >= 1, got \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0 else { throw TensorError("train: learning rate must be positive, got \(learningRate)") }
+    }
+}
+
+/// Per-epoch figures of a training run.
+public struct TrainHistory: Codable, Equatable, Sendable {
+    public var loss: [Float] = []
+    public var accuracy: [Float] = []
+    /// True when Ctrl-C stopped the run early.
+    public var interrupted = false
+    public init() {}
+}
+
+/// Augments a batch of training images (e.g. DSA); gets a generator for its random choices.
+public typealias BatchAugment = (Tensor, inout SeededRNG) throws -> Tensor
+
+public enum Trainer {
+    /// Trains `model` in place on `images` [n, c, h, w] with `labels`.
+    @discardableResult
+    public static func train(
+        _ model: Model, images: Tensor, labels: [Int], config: TrainConfig, rng: inout SeededRNG,
+        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), title: String = "train"
+    ) throws -> TrainHistory {
+        try config.validate()
+        try checkLabelled(images, labels, classes: model.classes, op: "train")
+        let n = labels.count
+        var history = TrainHistory()
+        var sgd = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
+        progress.begin(title, total: config.epochs)
+        defer { progress.end(interrupted: history.interrupted) }
+        var lastRate = config.learningRate
+        for epoch in 0..<config.epochs {
+            let rate = config.schedule.rate(base: config.learningRate, epoch: epoch)
+            if rate != lastRate {
+                // The reference re-creates the optimiser when the rate drops: momentum restarts.
+                sgd = SGD(learningRate: rate, momentum: config.momentum, weightDecay: config.weightDecay)
+                lastRate = rate
+            }
+            var order = Array(0..<n)
+            order.shuffle(using: &rng)
+            var lossSum = 0.0, correct = 0
+            var start = 0
+            while start < n {
+                let idx = Array(order[start..<Swift.min(n, start + config.batchSize)])
+                start += config.batchSize
+                var x = try images.indexSelect(idx)
+                if let augment { x = try augment(x, &rng) }
+                let y = idx.map { labels[$0] }
+                let params = model.parameterVariables()
+                let logits = try model.forward(Variable(x), parameters: params, mode: .train)
+                let loss = try logits.crossEntropy(labels: y)
+                let grads = try gradients(of: loss, wrt: params).map(\.value)
+                try sgd.step(&model.parameters, grads)
+                lossSum += Double(loss.value.data[0]) * Double(idx.count)
+                correct += try countCorrect(logits.value, y)
+            }
+            history.loss.append(Float(lossSum / Double(Swift.max(n, 1))))
+            history.accuracy.append(Float(correct) / Float(Swift.max(n, 1)))
+            progress.update(step: epoch + 1, figures: [("loss", Double(history.loss.last!)), ("acc", Double(history.accuracy.last!))])
+            if Interrupt.isRequested { history.interrupted = true; break }
+        }
+        return history
+    }
+
+    /// Fraction of `images` the model classifies as `labels` (no gradients, eval-mode norms).
+    public static func accuracy(_ model: Model, images: Tensor, labels: [Int], batchSize: Int = 500) throws -> Float {
+        try checkLabelled(images, labels, classes: model.classes, op: "accuracy")
+        guard !labels.isEmpty else { return 0 }
+        var correct = 0
+        try GradMode.withoutGrad {
+            var start = 0
+            while start < labels.count {
+                let end = Swift.min(labels.count, start + batchSize)
+                let x = try images.slice(axis: 0, start..<end)
+                let logits = try model.forward(Variable(x), mode: .eval)
+                correct += try countCorrect(logits.value, Array(labels[start..<end]))
+                start = end
+            }
+        }
+        return Float(correct) / Float(labels.count)
+    }
+
+    static func countCorrect(_ logits: Tensor, _ labels: [Int]) throws -> Int {
+        let pred = try logits.argmax(axis: 1).data
+        return zip(pred, labels).filter { Int($0) == $1 }.count
+    }
+
+    static func checkLabelled(_ images: Tensor, _ labels: [Int], classes: Int, op: String) throws {
+        guard images.rank == 4 else { throw TensorError("\(op): images must be [n, c, h, w], got \(images.shape.shapeText)") }
+        guard images.shape[0] == labels.count else {
+            throw TensorError("\(op): \(images.shape[0]) images but \(labels.count) labels")
+        }
+        if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+            throw TensorError("\(op): label \(bad) is out of range for \(classes) classes")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// The front ends the executable offers, each returning an exit status: the REPL, batch
+// scripts (file, standard input, one-liner) and notebooks. Sessions are set up here.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Bindings
+import Foundation
+import Script
+import TensorCore
+
+/// Entry points for `distill`.
+public enum Frontend {
+    /// A standard session wired to Ctrl-C and to a progress display on standard error.
+    public static func makeSession(batch: Bool) -> Session {
+        let session = Session.standard()
+        session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
+        session.interruptRequested = { Interrupt.isRequested }
+        session.clearInterrupt = { InterruptHandler.beginCommand() }
+        session.stopsAtStatementOnInterrupt = !batch
+        InterruptHandler.install()
+        return session
+    }
+
+    /// `distill` with no arguments: readline on a terminal, prompt-less lines otherwise.
+    public static func repl() -> Int32 {
+        let session = makeSession(batch: false)
+        let completer = Completer(session: session)
+        let input: LineSource = isatty(STDIN_FILENO) != 0
+            ? ReadlineSource(historyPath: ReadlineSource.defaultHistoryPath()) { completer.candidates(word: $0, before: $1) }
+            : StreamLineSource()
+        return Repl(session: session, input: input).run()
+    }
+
+    /// `distill run FILE [--set name=value ...]`; `FILE` may be `-` for standard input.
+    public static func runFile(_ path: String, sets: [String]) -> Int32 {
+        let errors = StandardError()
+        let text: String
+        if path == "-" {
+            text = readAll()
+        } else {
+            guard let t = try? String(contentsOfFile: path, encoding: .utf8) else {
+                let why = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"
+                errors.write("distill: cannot open '\(path)' (\(why))\n")
+                return ExitStatus.noInput
+            }
+            text = t
+        }
+        return runBatch(SourceText(name: path == "-" ? "<stdin>" : path, text: text), sets: sets, echo: false)
+    }
+
+    /// `distill -e 'CODE'`: runs one line, echoing values like the REPL.
+    public static func runCode(_ code: String, sets: [String] = []) -> Int32 {
+        runBatch(SourceText(name: "<-e>", text: code), sets: sets, echo: true)
+    }
+
+    /// `distill notebook FILE [--check] [--out OUT]`.
+    public static func notebook(_ path: String, check: Bool, out: String?) -> Int32 {
+        NotebookRunner(session: makeSession(batch: false)).runFile(path, check: check, outPath: out)
+    }
+
+    /// `distill --builtins-markdown`: the reference page of every builtin.
+    public static func builtinsMarkdown() -> String {
+        BuiltinRegistry.standard().markdown()
+    }
+
+    static func runBatch(_ source: SourceText, sets: [String], echo: Bool) -> Int32 {
+        let session = makeSession(batch: true)
+        session.echoesExpressions = echo
+        let errors = StandardError()
+        for assignment in sets {
+            guard let (name, value) = parseSet(assignment) else {
+                errors.write("distill: bad --set '\(assignment)' (expected name=value, e.g. --set ipc=10 or --set method=\"dm\")\n")
+                return ExitStatus.usage
+            }
+            session.globals.set(name, value)
+        }
+        let outcome = CommandRunner(session: session, errors: errors).run(source)
+        if outcome == .interrupted { errors.write("distill: interrupted\n") }
+        return outcome.status
+    }
+
+    /// `name=value`: the value is a literal (`10`, `1e-3`, `"dm"`, `[1, 2]`, `true`) or else a string.
+    public static func parseSet(_ text: String) -> (String, Value)? {
+        guard let eq = text.firstIndex(of: "=") else { return nil }
+        let name = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+        let raw = String(text[text.index(after: eq)...])
+        guard Value.isValidName(name) else { return nil }
+        return (name, Value.parseLiteral(raw) ?? .string(raw))
+    }
+
+    static func readAll() -> String {
+        var lines: [String] = []
+        while let line = readLine(strippingNewline: false) { lines.append(line) }
+        return lines.joined()
+    }
+}

@@ -1,1 +1,0 @@
-// Module Notebook: see docs/architecture.md. Contents arrive with their issues.

@@ -1,1 +1,0 @@
-// Module Script: see docs/architecture.md. Contents arrive with their issues.

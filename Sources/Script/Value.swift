@@ -1,0 +1,64 @@
+// Values of the .dd language: numbers, strings, booleans, none, lists, functions and host
+// objects (tensors, data sets, models... provided by Bindings). Printing is in Value+Printing.
+
+/// A value a script computes with.
+///
+///     let v: Value = .list([.number(1), .string("a")])
+///     v.typeName      // "list"
+///     v.description   // [1, "a"]
+public enum Value {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case none
+    case list([Value])
+    case function(Callable)
+    case host(HostObject)
+
+    /// The name scripts and error messages use for this value's type.
+    public var typeName: String {
+        switch self {
+        case .number: return "number"
+        case .string: return "string"
+        case .bool: return "bool"
+        case .none: return "none"
+        case .list: return "list"
+        case .function: return "function"
+        case .host(let object): return object.typeName
+        }
+    }
+
+    /// Truthiness for `if`, `while`, `and`, `or`, `not`: false, none, 0, "" and [] are false.
+    public var isTruthy: Bool {
+        switch self {
+        case .bool(let b): return b
+        case .none: return false
+        case .number(let x): return x != 0
+        case .string(let s): return !s.isEmpty
+        case .list(let items): return !items.isEmpty
+        case .function: return true
+        case .host(let object): return object.isTruthy
+        }
+    }
+
+    /// The integer this value holds exactly, if it is a number with no fractional part.
+    public var exactInteger: Int? {
+        guard case .number(let x) = self, x.rounded() == x, abs(x) < 9.0e15 else { return nil }
+        return Int(x)
+    }
+
+    /// Structural equality for plain values and identity (or the host's own rule) for objects.
+    public func isEqual(to other: Value) -> Bool {
+        switch (self, other) {
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.none, .none): return true
+        case (.list(let a), .list(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isEqual(to: $1) }
+        case (.function(let a), .function(let b)): return a === b
+        case (.host(let a), .host(let b)): return a === b
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// Matrix products: batched matmul through OpenBLAS sgemm, with optional transposes so the
+// autograd rules never materialise a transposed copy.
+import Kernels
+
+extension Tensor {
+    /// Matrix product of the last two axes; leading (batch) axes broadcast.
+    /// `transposeA` / `transposeB` use the transpose of that operand's last two axes.
+    ///
+    ///     let c = try a.matmul(b)          // [m, k] x [k, n] -> [m, n]
+    public func matmul(_ other: Tensor, transposeA: Bool = false, transposeB: Bool = false) throws -> Tensor {
+        var a = self, b = other
+        var squeezeRow = false, squeezeCol = false
+        if a.rank == 1 { a = Tensor(unchecked: [1, a.count], data: a.data); squeezeRow = true }
+        if b.rank == 1 { b = Tensor(unchecked: [b.count, 1], data: b.data); squeezeCol = true }
+        let (ar, ac) = (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (br, bc) = (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        let (m, k) = transposeA ? (ac, ar) : (ar, ac)
+        let (k2, n) = transposeB ? (bc, br) : (br, bc)
+        guard k == k2 else {
+            throw TensorError("matmul: inner dimensions differ: \(shape.shapeText)\(transposeA ? "ᵀ" : "") and \(other.shape.shapeText)\(transposeB ? "ᵀ" : "") (\(k) vs \(k2))")
+        }
+        let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
+        let batch = try broadcastShape(batchA, batchB, op: "matmul")
+        let nb = batch.reduce(1, *)
+        if batchA != batch { a = try a.expand(to: batch + [ar, ac]) }
+        if batchB != batch { b = try b.expand(to: batch + [br, bc]) }
+        var outShape = batch + [m, n]
+        let out = a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                Tensor(uninitializedShape: outShape) { dst in
+                    if dst.isEmpty { return }
+                    if k == 0 { for i in dst.indices { dst[i] = 0 }; return }
+                    for i in 0..<nb {
+                        sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                              a: pa.baseAddress! + i * ar * ac, lda: ac,
+                              b: pb.baseAddress! + i * br * bc, ldb: bc,
+                              c: dst.baseAddress! + i * m * n, ldc: n)
+                    }
+                }
+            }
+        }
+        if squeezeRow { outShape.remove(at: outShape.count - 2) }
+        if squeezeCol { outShape.removeLast() }
+        return Tensor(unchecked: outShape, data: out.data)
+    }
+}
