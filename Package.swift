@@ -44,6 +44,7 @@ let package = Package(
             "Notebook", "Bindings", "Script",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),
 
         // Tests: one target per module, plus shared helpers.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),

@@ -1,5 +1,6 @@
 // Gradient of a convolution with respect to its weight and bias: a reduction over the batch,
 // so it is split into fixed image chunks combined in chunk order (bit-identical for any width).
+// This file holds the im2col path and the bias sum; the Winograd path is Conv2d+WinogradWeight.swift.
 
 /// How `conv2dBackwardWeight` cuts the batch: chunks of `chunkImages` images (the unit of
 /// parallel work and of the fixed-order sum), each processed in blocks of `blockImages` images
@@ -9,10 +10,11 @@ struct WeightGradientChunking {
     let blockImages: Int
     let chunkCount: Int
 
-    /// Blocks of about 2048 output columns; at most 16 chunks, so partial sums stay small.
+    /// Blocks of about 256 output columns (the patch matrix stays in L2; measured best of
+    /// 256...2048); at most 16 chunks, so the partial sums stay small.
     init(_ g: Conv2dGeometry) {
         let ohw = g.outHeight * g.outWidth
-        blockImages = max(1, min(g.batch, 2048 / max(1, ohw)))
+        blockImages = max(1, min(g.batch, 256 / max(1, ohw)))
         let perChunk = max(blockImages, (g.batch + 15) / 16)
         chunkImages = max(1, perChunk)
         chunkCount = (g.batch + chunkImages - 1) / chunkImages
@@ -33,9 +35,13 @@ public func conv2dBackwardWeight(
         dbias?.update(repeating: 0, count: oc)
         return
     }
+    if winogradApplies(g) {
+        conv2dBackwardWeightWinograd(g, x: x, dy: dy, dweight: dweight, dbias: dbias)
+        return
+    }
     let plan = WeightGradientChunking(g)
-    // partials: [chunk, oc * c*kh*kw + oc], chunk `i`'s weight gradient then its bias gradient.
-    let stride = wc + oc
+    // partials: [chunk, oc * c*kh*kw], chunk `i`'s weight gradient.
+    let stride = wc
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: plan.chunkCount * stride)
     defer { partials.deallocate() }
     forEachImageRange(plan.chunkCount) { chunks in
@@ -55,12 +61,13 @@ public func conv2dBackwardWeight(
         for e in range {
             var s = partials[e]
             for chunk in 1..<max(1, plan.chunkCount) { s += partials[chunk * stride + e] }
-            if e < wc { dweight[e] = s } else if let dbias { dbias[e - wc] = s }
+            dweight[e] = s
         }
     }
+    if let dbias { biasGradient(g, dy: dy, dbias: dbias) }
 }
 
-/// One chunk's weight and bias gradient, written to `out` (`[oc * c*kh*kw + oc]`).
+/// One chunk's weight gradient, written to `out` (`[oc, c*kh*kw]`).
 /// Per block: `out_w[oc, c*kh*kw] += dyT[oc, cols] * col[c*kh*kw, cols]^T`, where `dyT` gathers the
 /// block's output gradients side by side so the GEMM's inner dimension is long.
 private func weightGradientOfChunk(
@@ -70,7 +77,6 @@ private func weightGradientOfChunk(
 ) {
     let ohw = g.outHeight * g.outWidth
     let (k, oc) = (g.patchCount, g.outChannels)
-    var biasSums = [Double](repeating: 0, count: oc)
     var first = true
     var b0 = images.lowerBound
     while b0 < images.upperBound {
@@ -79,18 +85,43 @@ private func weightGradientOfChunk(
         for b in b0..<b1 {
             let off = (b - b0) * ohw
             im2col(g, x: x + b * g.inputPlaneCount, col: col + off, ldCol: cols)
-            let dyb = dy + b * g.outputPlaneCount
-            for o in 0..<oc {
-                (dyT + o * cols + off).update(from: dyb + o * ohw, count: ohw)
-                var s = 0.0
-                for p in 0..<ohw { s += Double(dyb[o * ohw + p]) }
-                biasSums[o] += s
+            if b1 - b0 > 1 {
+                let dyb = dy + b * g.outputPlaneCount
+                for o in 0..<oc { (dyT + o * cols + off).update(from: dyb + o * ohw, count: ohw) }
             }
         }
+        // One image's dy already is [oc, oh*ow]; several are gathered side by side.
+        let dyBlock = b1 - b0 > 1 ? UnsafePointer(dyT) : dy + b0 * g.outputPlaneCount
         sgemm(transA: false, transB: true, m: oc, n: k, k: cols,
-              a: dyT, lda: cols, b: col, ldb: cols, beta: first ? 0 : 1, c: out, ldc: k)
+              a: dyBlock, lda: cols, b: col, ldb: cols, beta: first ? 0 : 1, c: out, ldc: k)
         first = false
         b0 = b1
     }
-    for o in 0..<oc { out[g.weightCount + o] = Float(biasSums[o]) }
+}
+
+/// dbias[o] = sum of dy over images and positions: per plane a SIMD sum in fixed lane order, then
+/// the planes in image order in Double; threads over channels, so any width gives the same bits.
+func biasGradient(_ g: Conv2dGeometry, dy: UnsafePointer<Float>, dbias: UnsafeMutablePointer<Float>) {
+    let ohw = g.outHeight * g.outWidth
+    ThreadPool.forRanges(g.outChannels) { channels in
+        for o in channels {
+            var s = 0.0
+            for b in 0..<g.batch { s += Double(sumOfFloats(dy + (b * g.outChannels + o) * ohw, ohw)) }
+            dbias[o] = Float(s)
+        }
+    }
+}
+
+/// The sum of `count` floats with 16 running lane sums, combined in lane order at the end.
+@inline(__always)
+func sumOfFloats(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+    var lanes = SIMD16<Float>.zero
+    var i = 0
+    while i + 16 <= count {
+        lanes += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+        i += 16
+    }
+    var s = lanes.sum()
+    while i < count { s += p[i]; i += 1 }
+    return s
 }

@@ -6,6 +6,10 @@ import Testing
 /// Geometries chosen to hit the edges: 1x1 images, prime sizes, batch 1, channel counts that are
 /// not multiples of the vector width, stride 2, padding 0/1/3, non-square kernels.
 let convGeometries: [Conv2dGeometry] = [
+    // Wide enough for the Winograd paths (forward, and backward input through the rotated kernel).
+    Conv2dGeometry(batch: 3, inChannels: 17, height: 9, width: 10, outChannels: 18, kernelH: 3, kernelW: 3, padding: 1),
+    Conv2dGeometry(batch: 2, inChannels: 16, height: 7, width: 5, outChannels: 16, kernelH: 3, kernelW: 3, padding: 0),
+    Conv2dGeometry(batch: 1, inChannels: 20, height: 6, width: 6, outChannels: 21, kernelH: 3, kernelW: 3, padding: 2),
     Conv2dGeometry(batch: 1, inChannels: 1, height: 1, width: 1, outChannels: 1, kernelH: 1, kernelW: 1),
     Conv2dGeometry(batch: 2, inChannels: 3, height: 1, width: 1, outChannels: 5, kernelH: 3, kernelW: 3, padding: 1),
     Conv2dGeometry(batch: 3, inChannels: 3, height: 7, width: 11, outChannels: 5, kernelH: 3, kernelW: 3, padding: 1),
@@ -74,6 +78,22 @@ struct Conv2dTests {
             let fast = f.forward(withBias: withBias) { conv2dForward($0, x: $1, weight: $2, bias: $3, y: $4) }
             let ref = f.forward(withBias: withBias) { conv2dForwardReference($0, x: $1, weight: $2, bias: $3, y: $4) }
             let problem = mismatch(fast, ref)
+            #expect(problem == nil, "\(g) bias=\(withBias): \(problem ?? "")")
+        }
+    }
+
+    @Test("Winograd F(4x4,3x3) forward equals the reference", arguments:
+        convGeometries.filter { $0.kernelH == 3 && $0.kernelW == 3 && $0.stride == 1 } + [
+            Conv2dGeometry(batch: 3, inChannels: 19, height: 16, width: 16, outChannels: 33, kernelH: 3, kernelW: 3, padding: 1),
+            Conv2dGeometry(batch: 1, inChannels: 64, height: 8, width: 8, outChannels: 16, kernelH: 3, kernelW: 3, padding: 1),
+            Conv2dGeometry(batch: 2, inChannels: 16, height: 11, width: 6, outChannels: 5, kernelH: 3, kernelW: 3, padding: 2),
+        ])
+    func winograd(g: Conv2dGeometry) {
+        let f = ConvFixture(g, seed: 7)
+        for withBias in [true, false] {
+            let fast = f.forward(withBias: withBias) { conv2dForwardWinograd($0, x: $1, weight: $2, bias: $3, y: $4) }
+            let ref = f.forward(withBias: withBias) { conv2dForwardReference($0, x: $1, weight: $2, bias: $3, y: $4) }
+            let problem = mismatch(fast, ref, tol: 2e-4)
             #expect(problem == nil, "\(g) bias=\(withBias): \(problem ?? "")")
         }
     }

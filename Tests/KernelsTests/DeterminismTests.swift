@@ -12,6 +12,7 @@ struct DeterminismTests {
 
     @Test("convolution forward, backward input and backward weight", arguments: [
         Conv2dGeometry(batch: 37, inChannels: 3, height: 9, width: 9, outChannels: 8, kernelH: 3, kernelW: 3, padding: 1),
+        Conv2dGeometry(batch: 37, inChannels: 16, height: 9, width: 9, outChannels: 17, kernelH: 3, kernelW: 3, padding: 1),
         Conv2dGeometry(batch: 5, inChannels: 4, height: 12, width: 12, outChannels: 6, kernelH: 3, kernelW: 3, stride: 2, padding: 1),
         Conv2dGeometry(batch: 1, inChannels: 2, height: 28, width: 28, outChannels: 4, kernelH: 3, kernelW: 3, padding: 3),
     ])
