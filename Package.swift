@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation"]),
         .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
-            "Notebook", "Bindings", "Script",
+            "Notebook", "Bindings", "Script", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),

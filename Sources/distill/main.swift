@@ -1,6 +1,7 @@
 // The distill executable: argument parsing and exit codes only; the work is in Notebook.
 import ArgumentParser
 import Notebook
+import TensorCore
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,4 +66,5 @@ struct NotebookCommand: ParsableCommand {
     }
 }
 
+TensorCore.Tensor.tuneAllocator()
 Distill.main()
