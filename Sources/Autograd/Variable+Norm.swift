@@ -8,6 +8,17 @@ extension Variable {
     /// GroupNorm over x [n, c, h, w] with `groups` groups, then per-channel affine
     /// (instance norm when groups == c, as the reference ConvNet's "instancenorm").
     public static func groupNorm(_ x: Variable, groups: Int, weight: Variable?, bias: Variable?, eps: Float = 1e-5) throws -> Variable {
+        try groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps, fusedRelu: false)
+    }
+
+    /// relu(groupNorm(x)) in one pass when nothing needs a gradient; otherwise the two ops.
+    public static func groupNormRelu(_ x: Variable, groups: Int, weight: Variable?, bias: Variable?, eps: Float = 1e-5) throws -> Variable {
+        let recording = GradMode.isEnabled && (x.requiresGrad || weight?.requiresGrad == true || bias?.requiresGrad == true)
+        if recording { return try groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps).relu() }
+        return try groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps, fusedRelu: true)
+    }
+
+    static func groupNorm(_ x: Variable, groups: Int, weight: Variable?, bias: Variable?, eps: Float, fusedRelu: Bool) throws -> Variable {
         let s = x.shape
         guard s.count == 4, groups > 0, s[1] % groups == 0 else {
             throw TensorError("group_norm: input \(s.shapeText) cannot be split into \(groups) groups")
@@ -26,7 +37,7 @@ extension Variable {
                         mean.withUnsafeMutableBufferPointer { mp in
                             rstd.withUnsafeMutableBufferPointer { rp in
                                 groupNormForward(geo, x: xp.baseAddress!, gamma: gp, beta: bp, eps: eps, y: yp.baseAddress!,
-                                                 mean: mp.baseAddress!, rstd: rp.baseAddress!)
+                                                 mean: mp.baseAddress!, rstd: rp.baseAddress!, relu: fusedRelu)
                             }
                         }
                     }

@@ -14,9 +14,11 @@ public struct GroupNormGeometry: Equatable, Sendable {
 }
 
 /// y = (x - mean) * rstd * gamma[c] + beta[c] per (sample, group); writes mean and rstd [n * groups].
-/// x, y: [n, c, h, w]; gamma, beta: [c] or nil.
+/// x, y: [n, c, h, w]; gamma, beta: [c] or nil. With `relu`, y = max(0, ...) in the same pass
+/// (the no-gradient path of conv -> norm -> relu blocks).
 public func groupNormForward(_ g: GroupNormGeometry, x: UnsafePointer<Float>, gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?,
-                             eps: Float, y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
+                             eps: Float, y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
+                             relu: Bool = false) {
     let cpg = g.channels / g.groups, hw = g.spatial, size = g.groupSize
     ThreadPool.forRanges(g.batch * g.groups, minChunk: max(1, 16_384 / max(size, 1))) { r in
         for ng in r {
@@ -33,7 +35,11 @@ public func groupNormForward(_ g: GroupNormGeometry, x: UnsafePointer<Float>, ga
                 let ch = group * cpg + k
                 let scale = rs * (gamma?[ch] ?? 1), shift = (beta?[ch] ?? 0) - mf * scale
                 let o = base + k * hw
-                for i in 0..<hw { y[o + i] = x[o + i] * scale + shift }
+                if relu {
+                    for i in 0..<hw { y[o + i] = max(0, x[o + i] * scale + shift) }
+                } else {
+                    for i in 0..<hw { y[o + i] = x[o + i] * scale + shift }
+                }
             }
         }
     }

@@ -88,10 +88,21 @@ public final class Model {
         }
         var h = x
         var pi = 0, bi = 0
-        for layer in layers.prefix(end) {
+        var skipNext = false
+        for (li, layer) in layers.prefix(end).enumerated() {
             let np = layer.parameterShapes.count, nb = layer.bufferShapes.count
             let p = Array(params[pi..<(pi + np)])
-            h = try apply(layer, h, p, bufferStart: bi, mode: mode)
+            if skipNext {
+                skipNext = false
+            } else if case let .norm(kind, _, _, _) = layer, kind == .instance || kind == .group,
+                      li + 1 < end, case .activation(.relu) = layers[li + 1] {
+                // conv -> norm -> relu: one pass when no gradient is recorded.
+                let groups = kind == .instance ? h.shape[1] : Swift.min(4, h.shape[1])
+                h = try Variable.groupNormRelu(h, groups: groups, weight: p[0], bias: p[1], eps: normEpsilon)
+                skipNext = true
+            } else {
+                h = try apply(layer, h, p, bufferStart: bi, mode: mode)
+            }
             pi += np
             bi += nb
         }

@@ -164,3 +164,16 @@ import Autograd
         }
     }
 }
+
+@Suite struct FusedPaths {
+    @Test func noGradientForwardEqualsRecordedForward() throws {
+        var rng = SeededRNG(seed: 21)
+        for norm in [NormKind.instance, .group] {
+            let net = try Model.convNet(channels: 3, height: 16, width: 16, classes: 5, netWidth: 8, depth: 2, norm: norm, rng: &rng)
+            let x = testTensor([4, 3, 16, 16], seed: 22)
+            let fused = try GradMode.withoutGrad { try net.forward(Variable(x)).value }
+            let recorded = try net.forward(Variable(x), parameters: net.parameterVariables()).value
+            #expect(closenessFailure(fused, recorded, atol: 1e-6) == nil)
+        }
+    }
+}
