@@ -7,6 +7,8 @@ extension BuiltinRegistry {
     public static func standard() -> BuiltinRegistry {
         let registry = BuiltinRegistry()
         registry.register(CoreLibrary.namespace)
+        registry.register(TensorLibrary.namespace)
+        registry.register(ImageLibrary.namespace)
         return registry
     }
 }

@@ -22,8 +22,8 @@ func completer() -> Completer {
 @Test func completesVariablesBuiltinsAndKeywords() {
     let c = completer()
     #expect(c.candidates(word: "wi", before: "") == ["width"])
-    #expect(c.candidates(word: "w", before: "x = ") == ["weights", "while", "width"])
-    #expect(c.candidates(word: "ra", before: "") == ["range"])
+    #expect(c.candidates(word: "w", before: "x = ") == ["weights", "where", "while", "width"])
+    #expect(c.candidates(word: "ra", before: "") == ["rand", "randn", "range"])
 }
 
 @Test func completesMembersAfterADot() {
