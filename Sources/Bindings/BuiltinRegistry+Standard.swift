@@ -9,6 +9,9 @@ extension BuiltinRegistry {
         registry.register(CoreLibrary.namespace)
         registry.register(TensorLibrary.namespace)
         registry.register(ImageLibrary.namespace)
+        registry.register(DataLibrary.namespace)
+        registry.register(ModelLibrary.namespace)
+        registry.register(DistillLibrary.namespace)
         return registry
     }
 }

@@ -37,8 +37,9 @@ import Testing
 @Test func helpOverviewListsNamespacesAndReservedNames() {
     let text = BuiltinRegistry.standard().overview()
     #expect(text.hasPrefix("Builtins by namespace (help(\"name\") shows one):\n  core: "))
-    #expect(text.contains("    data: dataset, select"))
-    #expect(text.contains("    model: accuracy, alexnet, convnet, lenet, mlp, resnet18, train"))
+    #expect(text.contains("    dataset, subset"))
+    #expect(text.contains("    accuracy, alexnet, convnet, lenet, mlp, resnet18, train"))
+    #expect(text.contains("    session: load, save"))
 }
 
 @Test func builtinsPageIsUpToDate() throws {

@@ -1,0 +1,39 @@
+// The `data` namespace: opening data sets by name or path, and taking subsets of them.
+import Data
+import Script
+import TensorCore
+
+/// Builtins that open data sets.
+public enum DataLibrary {
+    public static var namespace: BuiltinNamespace {
+        BuiltinNamespace(name: "data", summary: "opening data sets and taking subsets", builtins: [
+            Builtin("dataset", parameters: [.required("name"), .named("root")],
+                    help: "Opens a data set by name (`mnist`, `fashion-mnist`, `kmnist`, `cifar10`, `cifar100`) or by the path of a folder (IDX files, CIFAR binary batches, or CLASS/*.png images). Named sets are looked for in `root`, then the folders in DISTILL_DATA, then ~/.cache/distill, then /usr/share/datasets (Debian's dataset-fashion-mnist). Images are normalised with the published per-channel mean and std. Nothing is downloaded; a missing set is an error that lists where it looked.",
+                    example: "data = dataset(\"fashion-mnist\")\nprint(data.train)") { args, _ in
+                let name = try args.string(0)
+                let root = try args.optionalString("root")
+                do {
+                    return .host(DatasetObject(try Dataset.load(name, root: root)))
+                } catch let error as DataError {
+                    throw ScriptError(error.description)
+                }
+            },
+            Builtin("subset", parameters: [.required("data"), .required("per_class"), .named("split", default: .string("train")), .named("seed")],
+                    help: "A random subset with `per_class` images of every class from the data set's train split (or `split=\"test\"`), drawn from `seed` (or the session seed). The result is a split that `train`, `evaluate` and `grid` accept: the random-real baseline of the literature.",
+                    example: "few = subset(data, 10, seed=1)\nevaluate(few, data, runs=3)") { args, context in
+                let k = try args.integer(1)
+                guard k >= 1 else { throw args.error(1, "per_class must be at least 1, got \(k)") }
+                let which = try args.string("split")
+                let (dataset, _) = try labelledImages(args, 0, callee: "subset")
+                let split: DatasetSplit
+                do { split = try dataset.split(which) } catch let e as DataError { throw args.error(args.index("split"), e.message) }
+                var rng = SeededRNG(seed: try context.seed(args))
+                do {
+                    return .host(SplitObject(try split.subset(perClass: k, rng: &rng), of: dataset, name: "\(which) subset (\(k) per class)"))
+                } catch let e as DataError {
+                    throw ScriptError("subset: \(e.message)")
+                }
+            },
+        ])
+    }
+}

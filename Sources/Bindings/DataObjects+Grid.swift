@@ -1,0 +1,35 @@
+// Pictures of data sets, splits and synthetic sets: class-ordered grids, de-normalised with
+// the data set's own mean and std, class names as row labels.
+import Data
+import Distillation
+import ImageIO
+import Script
+import TensorCore
+
+/// `n` images of each class of a split, class by class (first images of each class).
+func classGrid(_ split: DatasetSplit, _ dataset: Dataset, perClass n: Int) throws -> GridImages {
+    guard n >= 1 else { throw ScriptError("n must be at least 1, got \(n)") }
+    var idx: [Int] = []
+    for c in 0..<split.classCount { idx += split.classIndex[c].prefix(n) }
+    guard !idx.isEmpty else { throw ScriptError("the split has no images to draw") }
+    let images = try split.gather(idx).images
+    let norm = ImageGrid.Normalize.meanStd(mean: dataset.normalization.mean, std: dataset.normalization.std)
+    let full = split.classIndex.allSatisfy { $0.count >= n }
+    return (images, norm, full ? dataset.classNames : nil, full ? n : nil)
+}
+
+extension DatasetObject: GridSource {
+    func gridImages() throws -> GridImages { try classGrid(dataset.train, dataset, perClass: 10) }
+    func gridImages(perClass n: Int) throws -> GridImages { try classGrid(dataset.train, dataset, perClass: n) }
+}
+
+extension SplitObject: GridSource {
+    func gridImages() throws -> GridImages { try classGrid(split, dataset, perClass: 10) }
+    func gridImages(perClass n: Int) throws -> GridImages { try classGrid(split, dataset, perClass: n) }
+}
+
+extension SyntheticObject: GridSource {
+    func gridImages() throws -> GridImages {
+        (synthetic.images, .meanStd(mean: synthetic.normalization.mean, std: synthetic.normalization.std), synthetic.classNames, synthetic.ipc)
+    }
+}

@@ -1,0 +1,119 @@
+// The `distill` namespace: running a distillation method, and judging any small labelled set
+// with the evaluation protocol (train fresh networks on it, test on the real test split).
+import Autograd
+import Data
+import Distillation
+import NeuralNet
+import Script
+import TensorCore
+
+public enum DistillLibrary {
+    public static var namespace: BuiltinNamespace {
+        BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
+            Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
+                                            .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
+                                            .named("dsa"), .named("model"), .named("seed")],
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method` (\"dm\": distribution matching). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\", dsa \"color_crop_cutout_flip_scale_rotate\", model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
+                    example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
+                let dataset = try datasetArgument(args, 0)
+                let method = try args.string("method").lowercased()
+                let ipc = try args.integer("ipc")
+                guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
+                let seed = try context.seed(args)
+                switch method {
+                case "dm":
+                    var c = DMConfig(ipc: ipc)
+                    c.seed = seed
+                    if let v = try args.optionalInteger("iterations") {
+                        guard v >= 1 else { throw args.error(args.index("iterations"), "iterations must be at least 1, got \(v)") }
+                        c.iterations = v
+                    }
+                    if let v = try args.optionalNumber("lr") {
+                        guard v > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(v)") }
+                        c.learningRate = Float(v)
+                    }
+                    if let v = try args.optionalInteger("batch_real") {
+                        guard v >= 1 else { throw args.error(args.index("batch_real"), "batch_real must be at least 1, got \(v)") }
+                        c.batchReal = v
+                    }
+                    if args.isGiven(args.index("init")) { c.initialization = try choice(args, "init", SyntheticInit.self) }
+                    if let v = try args.optionalString("dsa") { c.dsa = v }
+                    else if isDigits(dataset) { c.dsa = DSA.digitsStrategy }
+                    if case .host(let m as ModelObject) = args.value("model") { c.model = m.spec }
+                    else if case .none = args.value("model") {} else { throw args.typeError(args.index("model"), expected: "model") }
+                    do {
+                        return .host(SyntheticObject(try DistributionMatching.run(dataset, config: c, progress: context.progress), dataset: dataset))
+                    } catch let e as TensorError { throw ScriptError(e.message) }
+                default:
+                    throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm)")
+                }
+            },
+            Builtin("evaluate", parameters: [.required("set"), .required("data"), .named("model"), .named("runs", default: .number(5)),
+                                             .named("epochs", default: .number(300)), .named("lr"), .named("batch", default: .number(256)),
+                                             .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
+                                             .named("aug", default: .string("auto")), .named("seed")],
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate.",
+                    example: "r = evaluate(syn, data, runs=5, epochs=300)\nprint(r.mean, r.std)") { args, context in
+                let (setDataset, images, labels) = try trainingSet(args, 0)
+                let dataset = try datasetArgument(args, 1)
+                guard setDataset.imageShape == dataset.imageShape, setDataset.classCount == dataset.classCount else {
+                    throw args.error(1, "the set has \(setDataset.classCount) classes of \(setDataset.imageShape.map(String.init).joined(separator: "x")) images, the data set \(dataset.classCount) of \(dataset.imageShape.map(String.init).joined(separator: "x"))")
+                }
+                let spec: ModelSpec
+                switch args.value("model") {
+                case .none: spec = .convNet3
+                case .host(let m as ModelObject): spec = m.spec
+                default: throw args.typeError(args.index("model"), expected: "model")
+                }
+                let runs = try args.integer("runs")
+                guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
+                var config = try trainConfig(args)
+                var learnedLR: Float?
+                if case .host(let s as SyntheticObject) = args.value(0) { learnedLR = s.synthetic.learnedLR }
+                if let lr = try args.optionalNumber("lr") {
+                    guard lr > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
+                    config.learningRate = Float(lr)
+                } else {
+                    config.learningRate = learnedLR ?? 0.01
+                }
+                var augment: BatchAugment?
+                if try args.string("aug").lowercased() == "auto" {
+                    augment = try autoAugmentation(args.value(0), dataset: dataset)
+                } else {
+                    augment = try augmentation(args, "aug")
+                }
+                let seed = try context.seed(args)
+                do {
+                    let result = try Evaluation.run(
+                        images: images, labels: labels, testImages: dataset.test.images, testLabels: dataset.test.labels,
+                        config: config, runs: runs, seed: seed,
+                        makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
+                        augment: augment, progress: context.progress)
+                    return .host(ResultObject(result))
+                } catch let e as TensorError { throw ScriptError(e.message) }
+            },
+        ])
+    }
+}
+
+/// The data set an argument stands for (a data set, or the data set of a split / synthetic set).
+func datasetArgument(_ args: Arguments, _ i: Int) throws -> Dataset {
+    switch args.value(i) {
+    case .host(let d as DatasetObject): return d.dataset
+    case .host(let s as SplitObject): return s.dataset
+    case .host(let s as SyntheticObject): return s.dataset
+    default: throw args.typeError(i, expected: "dataset")
+    }
+}
+
+func isDigits(_ d: Dataset) -> Bool {
+    let n = d.name.lowercased()
+    return n.contains("mnist") && !n.contains("fashion")
+}
+
+/// The augmentation the papers evaluate a set with.
+func autoAugmentation(_ set: Value, dataset: Dataset) throws -> BatchAugment? {
+    guard case .host(let s as SyntheticObject) = set, ["dm", "dsa", "mtt", "idc", "dream"].contains(s.synthetic.method) else { return nil }
+    let dsa = try DSA(strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
+    return { x, rng in try GradMode.withoutGrad { try dsa.apply(Variable(x), rng: &rng).value } }
+}

@@ -1,0 +1,120 @@
+// The `model` namespace: architectures (convnet, mlp, lenet, alexnet, resnet18), training on
+// a data set, split or synthetic set, and test accuracy.
+import Autograd
+import Data
+import Distillation
+import NeuralNet
+import Script
+import TensorCore
+
+public enum ModelLibrary {
+    public static var namespace: BuiltinNamespace {
+        BuiltinNamespace(name: "model", summary: "networks, training and accuracy", builtins: [
+            Builtin("convnet", parameters: [.named("width", default: .number(128)), .named("depth", default: .number(3)),
+                                            .named("norm", default: .string("instance")), .named("act", default: .string("relu")),
+                                            .named("pool", default: .string("avg"))],
+                    help: "ConvNet-D/W, the network of the dataset-distillation literature: `depth` blocks of 3x3 conv (width channels) -> norm -> activation -> 2x2 pool, then a linear layer. norm is instance (GroupNorm(C, C), the default), batch, layer, group or none; act is relu, sigmoid, leakyrelu, swish or tanh; pool is avg, max or none. The weights are made when the model first meets data, from the seed of the call that uses it.",
+                    example: "net = convnet()                 # ConvNet-3\nwide = convnet(width=256, norm=\"batch\")") { args, _ in
+                let width = try args.integer("width"), depth = try args.integer("depth")
+                guard width >= 1 else { throw args.error(args.index("width"), "width must be at least 1, got \(width)") }
+                guard depth >= 1 && depth <= 6 else { throw args.error(args.index("depth"), "depth must be 1 to 6, got \(depth)") }
+                let norm = try choice(args, "norm", NormKind.self), act = try choice(args, "act", Activation.self)
+                let pool = try choice(args, "pool", PoolKind.self)
+                return .host(ModelObject(ModelSpec(kind: .convnet, width: width, depth: depth, norm: norm, activation: act, pooling: pool)))
+            },
+            simple("mlp", .mlp, "A multilayer perceptron with two hidden layers of 128 units and ReLU."),
+            simple("lenet", .lenet, "LeNet-5: two 5x5 convolutions with max pooling and three linear layers."),
+            simple("alexnet", .alexnet, "AlexNet, the small CIFAR variant of the reference code: five convolutions, three max pools, one linear layer."),
+            Builtin("resnet18", parameters: [.named("norm", default: .string("instance"))],
+                    help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch.",
+                    example: "net = resnet18(norm=\"batch\")") { args, _ in
+                let norm = try choice(args, "norm", NormKind.self)
+                guard norm == .instance || norm == .batch else {
+                    throw args.error(args.index("norm"), "resnet18 supports norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
+                }
+                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm)))
+            },
+            Builtin("train", parameters: [.required("model"), .required("data"), .named("epochs", default: .number(10)),
+                                          .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
+                                          .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
+                                          .named("aug", default: .string("none")), .named("seed")],
+                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model.",
+                    example: "net = train(convnet(), data, epochs=5)\naccuracy(net, data)") { args, context in
+                let spec = try args.host(0, ModelObject.self, expected: "model").spec
+                let (dataset, images, labels) = try trainingSet(args, 1)
+                let config = try trainConfig(args)
+                let dsa = try augmentation(args, "aug")
+                var rng = SeededRNG(seed: try context.seed(args))
+                let model = try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
+                let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
+                                                augment: dsa, progress: context.progress, title: "train \(model.name)")
+                let object = ModelObject(spec, model: model)
+                object.history = history
+                return .host(object)
+            },
+            Builtin("accuracy", parameters: [.required("model"), .required("data")],
+                    help: "Test accuracy (0 to 1) of a trained model on a data set's test split, or on a given split.",
+                    example: "accuracy(net, data)          # test split\naccuracy(net, data.train)") { args, _ in
+                let object = try args.host(0, ModelObject.self, expected: "model")
+                guard let model = object.model else { throw args.error(0, "the model is untrained; train(model, data) first") }
+                let split: DatasetSplit
+                switch args.value(1) {
+                case .host(let d as DatasetObject): split = d.dataset.test
+                case .host(let s as SplitObject): split = s.split
+                default: throw args.typeError(1, expected: "dataset or split")
+                }
+                guard Array(split.images.shape.dropFirst()) == model.inputShape else {
+                    throw args.error(1, "images are \(split.imageShape.map(String.init).joined(separator: "x")) but the model expects \(model.inputShape.map(String.init).joined(separator: "x"))")
+                }
+                return .number(Double(try Trainer.accuracy(model, images: split.images, labels: split.labels)))
+            },
+        ])
+    }
+
+    static func simple(_ name: String, _ kind: ModelSpec.Kind, _ help: String) -> Builtin {
+        Builtin(name, parameters: [], help: help + " Used for cross-architecture evaluation.",
+                example: "evaluate(syn, data, model=\(name)())") { _, _ in .host(ModelObject(ModelSpec(kind: kind))) }
+    }
+}
+
+/// A string argument naming one case of a string-backed enum.
+func choice<E: RawRepresentable & CaseIterable>(_ args: Arguments, _ name: String, _ type: E.Type) throws -> E where E.RawValue == String {
+    let text = try args.string(name)
+    guard let value = E(rawValue: text.lowercased()) else {
+        throw args.error(args.index(name), "unknown \(name) \"\(text)\" (expected one of: \(E.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    return value
+}
+
+/// Images and labels to train on: a data set's train split, a split, or a synthetic set.
+func trainingSet(_ args: Arguments, _ i: Int) throws -> (Dataset, Tensor, [Int]) {
+    switch args.value(i) {
+    case .host(let d as DatasetObject): return (d.dataset, d.dataset.train.images, d.dataset.train.labels)
+    case .host(let s as SplitObject): return (s.dataset, s.split.images, s.split.labels)
+    case .host(let s as SyntheticObject): return (s.dataset, s.synthetic.images, s.synthetic.labels)
+    default: throw args.typeError(i, expected: "dataset, split or synthetic set")
+    }
+}
+
+/// The evaluation-style training configuration from the common named arguments.
+func trainConfig(_ args: Arguments) throws -> TrainConfig {
+    let epochs = try args.integer("epochs"), batch = try args.integer("batch")
+    guard epochs >= 1 else { throw args.error(args.index("epochs"), "epochs must be at least 1, got \(epochs)") }
+    guard batch >= 1 else { throw args.error(args.index("batch"), "batch must be at least 1, got \(batch)") }
+    let lr = try args.optionalNumber("lr") ?? 0.01
+    guard lr > 0, lr.isFinite else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
+    var c = TrainConfig.evaluation(epochs: epochs, learningRate: Float(lr))
+    c.batchSize = batch
+    c.momentum = Float(try args.number("momentum"))
+    c.weightDecay = Float(try args.number("weight_decay"))
+    return c
+}
+
+/// A DSA training-time augmentation from a strategy argument ("none" for none).
+func augmentation(_ args: Arguments, _ name: String) throws -> BatchAugment? {
+    let strategy = try args.string(name)
+    let dsa: DSA
+    do { dsa = try DSA(strategy: strategy) } catch let e as TensorError { throw args.error(args.index(name), e.message) }
+    if dsa.ops.isEmpty { return nil }
+    return { x, rng in try GradMode.withoutGrad { try dsa.apply(Variable(x), rng: &rng).value } }
+}

@@ -1,0 +1,46 @@
+// The synthetic set in the language: what `distill(...)` returns. Tensor members come
+// through `tensorValue`; pictures through the grid builtin.
+import Data
+import Distillation
+import Foundation
+import Script
+import TensorCore
+
+final class SyntheticObject: HostObject {
+    var synthetic: SyntheticSet
+    let dataset: Dataset
+    init(_ set: SyntheticSet, dataset: Dataset) {
+        self.synthetic = set
+        self.dataset = dataset
+    }
+
+    var typeName: String { "synthetic" }
+
+    var summary: String {
+        let s = synthetic
+        var text = "\(s.method.uppercased()) synthetic set of \(dataset.name): \(s.ipc) per class x \(s.classCount) classes = \(s.labels.count) images, \(s.imageShape.map(String.init).joined(separator: "x")), \(s.iterations) iterations"
+        if let last = s.loss.last { text += String(format: ", final loss %.4g", last) }
+        if s.interrupted { text += " [interrupted]" }
+        return text
+    }
+
+    var memberNames: [String] { ["images", "labels", "ipc", "loss", "method", "iterations", "settings", "interrupted", "classes"] }
+
+    func member(_ name: String) throws -> Value? {
+        switch name {
+        case "images": return tensorValue(synthetic.images)
+        case "labels": return .list(synthetic.labels.map { .number(Double($0)) })
+        case "ipc": return .number(Double(synthetic.ipc))
+        case "loss": return .list(synthetic.loss.map { .number(Double($0)) })
+        case "method": return .string(synthetic.method)
+        case "iterations": return .number(Double(synthetic.iterations))
+        case "interrupted": return .bool(synthetic.interrupted)
+        case "classes": return .list(synthetic.classNames.map { .string($0) })
+        case "settings":
+            return .list(synthetic.settings.keys.sorted().map { .string("\($0)=\(synthetic.settings[$0] ?? "")") })
+        default: return nil
+        }
+    }
+
+    var length: Int? { synthetic.labels.count }
+}
