@@ -1,0 +1,98 @@
+// The data, model and distill builtins end to end on a tiny image-folder data set written to a
+// temporary folder (3 classes of 8x8 grey images, bright in a class-specific band).
+import Foundation
+import ImageIO
+import Testing
+import TensorCore
+
+/// Writes ROOT/{train,test}/CLASS/i.png and returns ROOT.
+func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("distill-bands-\(UUID().uuidString)").path
+    var rng = SeededRNG(seed: 5)
+    for (split, n) in [("train", perClass), ("test", testPerClass)] {
+        for c in 0..<3 {
+            let dir = "\(root)/\(split)/band\(c)"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            for i in 0..<n {
+                var pixels = [UInt8]()
+                for y in 0..<8 {
+                    for _ in 0..<8 {
+                        let base: Float = y * 3 / 8 == c ? 200 : 40
+                        pixels.append(UInt8(max(0, min(255, base + 30 * rng.nextNormal()))))
+                    }
+                }
+                try PNGImage(width: 8, height: 8, channels: 1, pixels: pixels).write(to: "\(dir)/\(i).png")
+            }
+        }
+    }
+    return root
+}
+
+@Suite struct DistillLibraryTests {
+    let root: String
+    init() throws { root = try makeBandFolder() }
+
+    func session() -> Snippet {
+        let s = Snippet()
+        s.run("data = dataset(\"\(root)\")")
+        return s
+    }
+
+    @Test func datasetSummaryMembersAndSubset() {
+        let s = session()
+        let out = s.run("print(data)\nprint(data.classes)\nprint(len(data))\nprint(data.test.count)\nprint(subset(data, 2, seed=1))")
+        #expect(out.contains(": 24 train / 12 test, 1x8x8, 3 classes"))
+        #expect(out.contains("[\"band0\", \"band1\", \"band2\"]"))
+        #expect(out.contains("24\n12\n"))
+        #expect(out.contains("6 images (2 per class)"))
+    }
+
+    @Test func distillEvaluateTrainAccuracy() {
+        let s = session()
+        let out = s.run("""
+        net = convnet(width=8, depth=2)
+        syn = distill(data, ipc=2, iterations=4, batch_real=8, model=net, seed=3)
+        print(syn)
+        print(syn.images.shape, syn.labels, len(syn.loss))
+        r = evaluate(syn, data, model=net, runs=2, epochs=5, seed=4)
+        print(r.runs, r.mean >= 0, r.mean <= 1)
+        m = train(net, data, epochs=8, lr=0.05, seed=5)
+        print(accuracy(m, data) > 0.8)
+        """)
+        #expect(out.contains("DM synthetic set of"), "\(out)")
+        #expect(out.contains("2 per class x 3 classes = 6 images, 1x8x8, 4 iterations"))
+        #expect(out.contains("[6, 1, 8, 8] [0, 0, 1, 1, 2, 2] 4"))
+        #expect(out.contains("2 true true"))
+        #expect(out.hasSuffix("true\n"), "\(out)")
+    }
+
+    @Test func sameSeedSameSyntheticImages() {
+        let s = session()
+        s.run("a = distill(data, ipc=1, iterations=2, batch_real=4, model=convnet(width=4, depth=1), seed=9)")
+        s.run("b = distill(data, ipc=1, iterations=2, batch_real=4, model=convnet(width=4, depth=1), seed=9)")
+        #expect(s.run("print((a.images - b.images).abs().max())") == "0\n")
+    }
+
+    @Test func gridOfSyntheticAndDataSets() throws {
+        let s = session()
+        let png = root + "/grid.png"
+        let out = s.run("syn = distill(data, ipc=2, iterations=1, batch_real=4, model=convnet(width=4, depth=1), seed=1)\ngrid(syn, \"\(png)\", scale=2, labels=true)\ngrid(data.test, \"\(root)/test.png\", n=3)")
+        #expect(out.contains("(3 x 2 images"), "\(out)")
+        #expect(out.contains("(3 x 3 images"), "\(out)")
+        #expect(FileManager.default.fileExists(atPath: png))
+    }
+
+    @Test func badInputGivesClearErrors() {
+        let s = session()
+        #expect(s.run("dataset(\"no-such-set\")").contains("error:"))
+        #expect(s.run("distill(data, method=\"magic\")").contains("unknown method \"magic\""))
+        #expect(s.run("distill(data, ipc=0)").contains("ipc must be at least 1"))
+        #expect(s.run("distill(data, ipc=100, iterations=1)").contains("fewer than ipc 100"))
+        #expect(s.run("convnet(norm=\"fancy\")").contains("unknown norm \"fancy\""))
+        #expect(s.run("evaluate(data, data, runs=0)").contains("runs must be 1 to 1000"))
+        #expect(s.run("accuracy(convnet(), data)").contains("untrained"))
+        #expect(s.run("train(convnet(), 3)").contains("bad argument #2 to 'train' (dataset, split or synthetic set expected, got number)"))
+        #expect(s.run("subset(data, 50)").contains("error:"))
+        #expect(s.run("train(convnet(), data, aug=\"blur\")").contains("unknown transform 'blur'"))
+    }
+}
