@@ -13,7 +13,7 @@ struct Benchmark {
 let allBenchmarks: [Benchmark] = [
     sgemmBenchmark(m: 2048, n: 2048, k: 2048),
     sgemmBenchmark(m: 128, n: 12544, k: 1152),
-] + convNet3Layers.flatMap { g in
+] + (convNet3Layers + [fashionMNISTFirstLayer]).flatMap { g in
     [conv2dForwardBenchmark(g), conv2dTrainingBenchmark(g), conv2dBackwardInputBenchmark(g), conv2dBackwardWeightBenchmark(g)]
 }
 
@@ -23,6 +23,10 @@ let convNet3Layers: [Conv2dGeometry] = [
     Conv2dGeometry(batch: 256, inChannels: 128, height: 16, width: 16, outChannels: 128, kernelH: 3, kernelW: 3, padding: 1),
     Conv2dGeometry(batch: 256, inChannels: 128, height: 8, width: 8, outChannels: 128, kernelH: 3, kernelW: 3, padding: 1),
 ]
+
+/// ConvNet-3's first layer on 28x28 single-channel images (Fashion-MNIST): padding 3 makes 32x32.
+let fashionMNISTFirstLayer = Conv2dGeometry(batch: 256, inChannels: 1, height: 28, width: 28, outChannels: 128,
+                                            kernelH: 3, kernelW: 3, padding: 3)
 
 /// Shape label shared with the peer script: `x=[n,c,h,w] w=[oc,c,kh,kw] s=1 p=1`.
 func shapeLabel(_ g: Conv2dGeometry) -> String {

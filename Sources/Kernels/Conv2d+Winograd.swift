@@ -123,24 +123,40 @@ func winogradTransformInput(
     let g = layout.g
     let (c, h, w, p, bt) = (g.inChannels, g.height, g.width, g.padding, winogradBlockTiles)
     let d = UnsafeMutablePointer<Lanes>.allocate(capacity: 36)
-    defer { d.deallocate() }
+    // Per lane of the current group: offset of the tile's top-left input element in channel 0
+    // of its image (may point before the plane for border tiles), its row and column there.
+    let base = UnsafeMutablePointer<Int>.allocate(capacity: 3 * Lanes.scalarCount)
+    defer { d.deallocate(); base.deallocate() }
+    let rowAt = base + Lanes.scalarCount, colAt = base + 2 * Lanes.scalarCount
     for group in stride(from: 0, to: count, by: Lanes.scalarCount) {
         let lanes = min(Lanes.scalarCount, count - group)
+        var interior = lanes == Lanes.scalarCount
+        for lane in 0..<lanes {
+            let (b, oy, ox) = layout.locate(firstTile + group + lane)
+            rowAt[lane] = oy - p
+            colAt[lane] = ox - p
+            base[lane] = b * c * h * w + (oy - p) * w + (ox - p)
+            interior = interior && oy - p >= 0 && ox - p >= 0 && oy - p + 6 <= h && ox - p + 6 <= w
+        }
         for ci in 0..<c {
-            for e in 0..<36 { d[e] = .zero }
-            for lane in 0..<lanes {
-                let (b, oy, ox) = layout.locate(firstTile + group + lane)
-                let plane = x + (b * c + ci) * h * w
-                let y0 = oy - p, x0 = ox - p
-                if y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w {
+            let plane = x + ci * h * w
+            if interior {
+                // Every tile lies inside the image: plain loads, no zeroing.
+                for lane in 0..<Lanes.scalarCount {
+                    let tile = plane + base[lane]
                     for i in 0..<6 {
-                        let row = plane + (y0 + i) * w + x0
+                        let row = tile + i * w
                         for j in 0..<6 { d[i * 6 + j][lane] = row[j] }
                     }
-                } else {
-                    for i in 0..<6 where y0 + i >= 0 && y0 + i < h {
-                        let row = plane + (y0 + i) * w
-                        for j in 0..<6 where x0 + j >= 0 && x0 + j < w { d[i * 6 + j][lane] = row[x0 + j] }
+                }
+            } else {
+                for e in 0..<36 { d[e] = .zero }
+                for lane in 0..<lanes {
+                    let y0 = rowAt[lane], x0 = colAt[lane]
+                    let tile = plane + base[lane]
+                    for i in max(0, -y0)..<min(6, h - y0) {
+                        let row = tile + i * w
+                        for j in max(0, -x0)..<min(6, w - x0) { d[i * 6 + j][lane] = row[j] }
                     }
                 }
             }
@@ -169,9 +185,19 @@ func winogradTransformOutput(
     let g = layout.g
     let (oc, oh, ow, bt) = (g.outChannels, g.outHeight, g.outWidth, winogradBlockTiles)
     let t = UnsafeMutablePointer<Lanes>.allocate(capacity: 24)
-    defer { t.deallocate() }
+    // Per lane of the current group: offset of the tile's first output in channel 0 of its
+    // image, and how many of its 4 rows and 4 columns lie inside the output.
+    let base = UnsafeMutablePointer<Int>.allocate(capacity: 3 * Lanes.scalarCount)
+    defer { t.deallocate(); base.deallocate() }
+    let rows = base + Lanes.scalarCount, cols = base + 2 * Lanes.scalarCount
     for group in stride(from: 0, to: count, by: Lanes.scalarCount) {
         let lanes = min(Lanes.scalarCount, count - group)
+        for lane in 0..<lanes {
+            let (img, oy, ox) = layout.locate(firstTile + group + lane)
+            base[lane] = img * oc * oh * ow + oy * ow + ox
+            rows[lane] = min(4, oh - oy)
+            cols[lane] = min(4, ow - ox)
+        }
         for o in 0..<oc {
             @inline(__always) func load(_ pos: Int) -> Lanes {
                 UnsafeRawPointer(m + (pos * oc + o) * bt + group).loadUnaligned(as: Lanes.self)
@@ -182,18 +208,20 @@ func winogradTransformOutput(
                 (t[j], t[6 + j], t[12 + j], t[18 + j]) = r
             }
             let b = bias.map { $0[o] } ?? 0
+            let plane = y + o * oh * ow
             for i in 0..<4 {
                 let r = winogradAT((t[i * 6], t[i * 6 + 1], t[i * 6 + 2], t[i * 6 + 3], t[i * 6 + 4], t[i * 6 + 5]))
                 let row = (r.0 + b, r.1 + b, r.2 + b, r.3 + b)
-                for lane in 0..<lanes {
-                    let (img, oy, ox) = layout.locate(firstTile + group + lane)
-                    if oy + i >= oh { continue }
-                    let dst = y + ((img * oc + o) * oh + oy + i) * ow + ox
-                    let n = min(4, ow - ox)
+                for lane in 0..<lanes where i < rows[lane] {
+                    let dst = plane + base[lane] + i * ow
+                    let n = cols[lane]
+                    if n == 4 {
+                        dst[0] = row.0[lane]; dst[1] = row.1[lane]; dst[2] = row.2[lane]; dst[3] = row.3[lane]
+                        continue
+                    }
                     dst[0] = row.0[lane]
                     if n > 1 { dst[1] = row.1[lane] }
                     if n > 2 { dst[2] = row.2[lane] }
-                    if n > 3 { dst[3] = row.3[lane] }
                 }
             }
         }

@@ -96,17 +96,29 @@ func winogradTransformOutputGradient(
     let (oc, oh, ow, bt) = (g.outChannels, g.outHeight, g.outWidth, winogradBlockTiles)
     let q = UnsafeMutablePointer<Lanes>.allocate(capacity: 16)
     let t = UnsafeMutablePointer<Lanes>.allocate(capacity: 24)
-    defer { q.deallocate(); t.deallocate() }
+    // Per lane of the current group: offset of the tile's first output in channel 0 of its
+    // image, and how many of its 4 rows and 4 columns lie inside the output.
+    let base = UnsafeMutablePointer<Int>.allocate(capacity: 3 * Lanes.scalarCount)
+    defer { q.deallocate(); t.deallocate(); base.deallocate() }
+    let rows = base + Lanes.scalarCount, cols = base + 2 * Lanes.scalarCount
     for group in stride(from: 0, to: count, by: Lanes.scalarCount) {
         let lanes = min(Lanes.scalarCount, count - group)
+        var full = lanes == Lanes.scalarCount
+        for lane in 0..<lanes {
+            let (b, oy, ox) = layout.locate(firstTile + group + lane)
+            base[lane] = b * oc * oh * ow + oy * ow + ox
+            rows[lane] = min(4, oh - oy)
+            cols[lane] = min(4, ow - ox)
+            full = full && rows[lane] == 4 && cols[lane] == 4
+        }
         for o in 0..<oc {
-            for e in 0..<16 { q[e] = .zero }
+            let plane = dy + o * oh * ow
+            if !full { for e in 0..<16 { q[e] = .zero } }
             for lane in 0..<lanes {
-                let (b, oy, ox) = layout.locate(firstTile + group + lane)
-                let plane = dy + (b * oc + o) * oh * ow
-                for i in 0..<min(4, oh - oy) {
-                    let row = plane + (oy + i) * ow + ox
-                    for j in 0..<min(4, ow - ox) { q[i * 4 + j][lane] = row[j] }
+                let tile = plane + base[lane]
+                for i in 0..<rows[lane] {
+                    let row = tile + i * ow
+                    for j in 0..<cols[lane] { q[i * 4 + j][lane] = row[j] }
                 }
             }
             // Rows: t = q A^T ([4, 6]); then columns: dm = A t ([6, 6]).

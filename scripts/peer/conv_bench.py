@@ -99,6 +99,7 @@ def main():
     sgemm(128, 12544, 1152)
     for c, hw in [(3, 32), (128, 16), (128, 8)]:
         conv(256, c, hw, hw, 128, 3, 1, 1)
+    conv(256, 1, 28, 28, 128, 3, 1, 3)  # Fashion-MNIST first layer
 
 
 if __name__ == "__main__":
