@@ -12,41 +12,41 @@ public enum DistillLibrary {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
             Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
-                                            .named("dsa"), .named("model"), .named("seed")],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method` (\"dm\": distribution matching). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\", dsa \"color_crop_cutout_flip_scale_rotate\", model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
+                                            .named("dsa"), .named("distance"), .named("model"), .named("seed")],
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
                 let ipc = try args.integer("ipc")
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
                 let seed = try context.seed(args)
-                switch method {
-                case "dm":
-                    var c = DMConfig(ipc: ipc)
-                    c.seed = seed
-                    if let v = try args.optionalInteger("iterations") {
-                        guard v >= 1 else { throw args.error(args.index("iterations"), "iterations must be at least 1, got \(v)") }
-                        c.iterations = v
+                let options = try DistillOptions(args, dataset: dataset)
+                do {
+                    let set: SyntheticSet
+                    switch method {
+                    case "dm":
+                        var c = DMConfig(ipc: ipc)
+                        c.seed = seed
+                        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
+                        c.dsa = options.dsa ?? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
+                        set = try DistributionMatching.run(dataset, config: c, progress: context.progress)
+                    case "dc", "dsa":
+                        var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
+                        c.seed = seed
+                        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
+                        if let d = options.dsa { c.dsa = d.lowercased() == "none" ? nil : d }
+                        if let m = try args.optionalString("distance") {
+                            guard let d = MatchingDistance(rawValue: m) else {
+                                throw args.error(args.index("distance"), "unknown distance \"\(m)\" (expected one of: \(MatchingDistance.allCases.map(\.rawValue).joined(separator: ", ")))")
+                            }
+                            c.distance = d
+                        }
+                        set = try DatasetCondensation.run(dataset, config: c, progress: context.progress)
+                    default:
+                        throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa)")
                     }
-                    if let v = try args.optionalNumber("lr") {
-                        guard v > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(v)") }
-                        c.learningRate = Float(v)
-                    }
-                    if let v = try args.optionalInteger("batch_real") {
-                        guard v >= 1 else { throw args.error(args.index("batch_real"), "batch_real must be at least 1, got \(v)") }
-                        c.batchReal = v
-                    }
-                    if args.isGiven(args.index("init")) { c.initialization = try choice(args, "init", SyntheticInit.self) }
-                    if let v = try args.optionalString("dsa") { c.dsa = v }
-                    else if isDigits(dataset) { c.dsa = DSA.digitsStrategy }
-                    if case .host(let m as ModelObject) = args.value("model") { c.model = m.spec }
-                    else if case .none = args.value("model") {} else { throw args.typeError(args.index("model"), expected: "model") }
-                    do {
-                        return .host(SyntheticObject(try DistributionMatching.run(dataset, config: c, progress: context.progress), dataset: dataset))
-                    } catch let e as TensorError { throw ScriptError(e.message) }
-                default:
-                    throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm)")
-                }
+                    return .host(SyntheticObject(set, dataset: dataset))
+                } catch let e as TensorError { throw ScriptError(e.message) }
             },
             Builtin("evaluate", parameters: [.required("set"), .required("data"), .named("model"), .named("runs", default: .number(5)),
                                              .named("epochs", default: .number(300)), .named("lr"), .named("batch", default: .number(256)),
@@ -93,6 +93,49 @@ public enum DistillLibrary {
                 } catch let e as TensorError { throw ScriptError(e.message) }
             },
         ])
+    }
+}
+
+/// The options every method shares, read once from the call.
+struct DistillOptions {
+    var iterations: Int?
+    var lr: Float?
+    var batchReal: Int?
+    var initialization: SyntheticInit?
+    var dsa: String?
+    var model: ModelSpec?
+
+    init(_ args: Arguments, dataset: Dataset) throws {
+        if let v = try args.optionalInteger("iterations") {
+            guard v >= 1 else { throw args.error(args.index("iterations"), "iterations must be at least 1, got \(v)") }
+            iterations = v
+        }
+        if let v = try args.optionalNumber("lr") {
+            guard v > 0, v.isFinite else { throw args.error(args.index("lr"), "lr must be positive, got \(v)") }
+            lr = Float(v)
+        }
+        if let v = try args.optionalInteger("batch_real") {
+            guard v >= 1 else { throw args.error(args.index("batch_real"), "batch_real must be at least 1, got \(v)") }
+            batchReal = v
+        }
+        if args.isGiven(args.index("init")) { initialization = try choice(args, "init", SyntheticInit.self) }
+        if let v = try args.optionalString("dsa") {
+            do { _ = try DSA(strategy: v) } catch let e as TensorError { throw args.error(args.index("dsa"), e.message) }
+            dsa = v
+        }
+        switch args.value("model") {
+        case .none: break
+        case .host(let m as ModelObject): model = m.spec
+        default: throw args.typeError(args.index("model"), expected: "model")
+        }
+    }
+
+    func apply(_ iterations: inout Int, _ lr: inout Float, _ batchReal: inout Int, _ initialization: inout SyntheticInit, _ model: inout ModelSpec) {
+        if let v = self.iterations { iterations = v }
+        if let v = self.lr { lr = v }
+        if let v = self.batchReal { batchReal = v }
+        if let v = self.initialization { initialization = v }
+        if let v = self.model { model = v }
     }
 }
 

@@ -66,6 +66,17 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         #expect(out.hasSuffix("true\n"), "\(out)")
     }
 
+    @Test func gradientMatchingMethods() {
+        let s = session()
+        let out = s.run("""
+        dc = distill(data, method="dc", ipc=1, iterations=2, batch_real=4, model=convnet(width=4, depth=1), seed=2)
+        dsa = distill(data, method="dsa", ipc=2, iterations=1, batch_real=4, model=convnet(width=4, depth=1), distance="mse", seed=2)
+        print(dc.method, dsa.method, len(dc.loss), dsa.images.shape)
+        """)
+        #expect(out.hasSuffix("dc dsa 2 [6, 1, 8, 8]\n"), "\(out)")
+        #expect(s.run("distill(data, method=\"dc\", distance=\"far\")").contains("unknown distance \"far\""))
+    }
+
     @Test func sameSeedSameSyntheticImages() {
         let s = session()
         s.run("a = distill(data, ipc=1, iterations=2, batch_real=4, model=convnet(width=4, depth=1), seed=9)")
