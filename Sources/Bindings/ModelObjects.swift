@@ -31,7 +31,7 @@ final class ModelObject: HostObject {
     func member(_ name: String) throws -> Value? {
         switch name {
         case "name": return .string(model?.name ?? spec.description)
-        case "parameters": return model.map { .number(Double($0.parameterCount)) } ?? .none
+        case "parameters": return model.map { .number(Double($0.parameterCount)) } ?? Value.none
         case "loss": return .list((history?.loss ?? []).map { .number(Double($0)) })
         case "train_accuracy": return .list((history?.accuracy ?? []).map { .number(Double($0)) })
         default: return nil
