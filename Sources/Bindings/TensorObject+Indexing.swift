@@ -1,5 +1,6 @@
 // Indexing and slicing a tensor with Python's rules: `x[0]`, `x[-1]`, `x[1:3]`, `x[::2]`,
 // `x[0, 2:]`. An integer removes its axis; a slice keeps it. No fancy (list or mask) indexing.
+// Forward slices go through TensorCore's optimised `slice`; `gather` is the plain twin.
 import Script
 import TensorCore
 
@@ -34,12 +35,30 @@ extension TensorObject {
         }
         let rest = Array(t.shape[components.count...])
         outShape += rest
-        let result = TensorObject.gather(t, picks, innerShape: rest, outShape: outShape)
+        let result = try TensorObject.sliced(t, picks, outShape: outShape)
+            ?? TensorObject.gather(t, picks, innerShape: rest, outShape: outShape)
         if result.rank == 0 { return numberValue(result.data[0]) }
         return tensorValue(result)
     }
 
-    /// Copies the rows picked on the leading axes; the trailing axes move as contiguous blocks.
+    /// The fast path: one TensorCore `slice` per axis that selects less than all of it. Nil
+    /// when an axis runs backwards (a negative step), which `gather` handles.
+    static func sliced(_ t: Tensor, _ picks: [[Int]], outShape: [Int]) throws -> Tensor? {
+        var result = t
+        for (axis, p) in picks.enumerated() {
+            let step = p.count > 1 ? p[1] - p[0] : 1
+            if step < 0 { return nil }
+            if p.isEmpty {
+                result = try result.slice(axis: axis, 0..<0)
+            } else if !(step == 1 && p.count == t.shape[axis]) {
+                result = try result.slice(axis: axis, p[0]..<(p[p.count - 1] + 1), step: step)
+            }
+        }
+        return try result.reshaped(outShape)
+    }
+
+    /// The plain twin of `sliced` (and the path for negative steps): copies the rows picked on
+    /// the leading axes one by one; the trailing axes move as contiguous blocks.
     static func gather(_ t: Tensor, _ picks: [[Int]], innerShape: [Int], outShape: [Int]) -> Tensor {
         let inner = innerShape.reduce(1, *)
         let strides = t.strides
@@ -51,8 +70,7 @@ extension TensorObject {
                 for block in 0..<total {
                     var offset = 0
                     for (axis, k) in counter.enumerated() { offset += picks[axis][k] * strides[axis] }
-                    let out = block * inner
-                    for i in 0..<inner { dst[out + i] = src[offset + i] }
+                    (dst.baseAddress! + block * inner).update(from: src.baseAddress! + offset, count: inner)
                     var axis = picks.count - 1
                     while axis >= 0 {
                         counter[axis] += 1

@@ -26,12 +26,16 @@ extension TensorObject {
     /// one implementation and one set of argument checks.
     static func bind(_ function: Builtin, to object: TensorObject) -> Builtin {
         let parameters = Array(function.parameters.dropFirst())
-        return Builtin(function.name, parameters: parameters, help: function.help, example: function.example) { args, context in
+        let method = Builtin(function.name, parameters: parameters, help: function.help, example: function.example) { args, context in
             var named: [(String, Value)] = []
             for (i, p) in parameters.enumerated() where p.kind != .variadic && args.isGiven(i) {
                 named.append((p.name, args.value(i)))
             }
             return try context.call(.function(function), [.host(object)] + args.rest, named: named)
         }
+        // Only a registry names a builtin's namespace; this one makes `help(x.sum)` say
+        // "[tensor method]". It is not the session's registry, so nothing becomes callable.
+        BuiltinRegistry().register(BuiltinNamespace(name: "tensor method", summary: "methods of a tensor", builtins: [method]))
+        return method
     }
 }

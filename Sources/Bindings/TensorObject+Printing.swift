@@ -14,21 +14,32 @@ extension TensorObject {
         let t = tensor
         if t.rank == 0 { return header + "  value " + TensorObject.format(t.data[0]) }
         if t.count == 0 { return header + "  empty" }
-        var lo = Float.infinity, hi = -Float.infinity, total = 0.0, nans = 0
-        for v in t.data {
-            if v.isNaN { nans += 1; continue }
-            lo = Swift.min(lo, v)
-            hi = Swift.max(hi, v)
-            total += Double(v)
-        }
         var line = header
+        let (lo, hi, mean, nans) = TensorObject.statistics(t)
         if nans < t.count {
-            let mean = nans > 0 ? Float.nan : Float(total / Double(t.count))
             line += "  min \(TensorObject.format(lo))  max \(TensorObject.format(hi))  mean \(TensorObject.format(mean))"
         }
         if nans > 0 { line += "  (\(nans) nan)" }
         guard t.count <= TensorObject.printedElementLimit else { return line }
         return line + "\n" + TensorObject.bracketed(t)
+    }
+
+    /// Min and max over the non-NaN elements, the mean (NaN when any element is), and the NaN
+    /// count. TensorCore's optimised reductions do the work; only a tensor holding NaN takes
+    /// the element loop.
+    static func statistics(_ t: Tensor) -> (min: Float, max: Float, mean: Float, nans: Int) {
+        let all = Array(0..<t.rank)
+        if let lo = try? t.min(axes: all).data[0], let hi = try? t.max(axes: all).data[0],
+           let total = try? t.sum(axes: all).data[0], !lo.isNaN, !hi.isNaN, !total.isNaN {
+            return (lo, hi, total / Float(t.count), 0)
+        }
+        var lo = Float.infinity, hi = -Float.infinity, nans = 0
+        for v in t.data {
+            if v.isNaN { nans += 1; continue }
+            lo = Swift.min(lo, v)
+            hi = Swift.max(hi, v)
+        }
+        return (lo, hi, nans > 0 ? .nan : t.data.reduce(0, +) / Float(t.count), nans)
     }
 
     /// A number as tensors print it: whole numbers without a point, others with four

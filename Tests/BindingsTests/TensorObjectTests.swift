@@ -1,6 +1,6 @@
 // TensorObject through the language: printing, members, indexing and slicing (checked against a
 // plain reference walk), operators with broadcasting in both orders, and their error messages.
-import Bindings
+@testable import Bindings
 import Script
 import TensorCore
 import TestSupport
@@ -78,6 +78,28 @@ func indexingMatchesAReferenceWalk(_ index: String) throws {
         let y = try #require(s.tensor("y"))
         #expect(y.shape == expectedShape)
         #expect(y.data == expected)
+    }
+}
+
+@Test func slicedFastPathEqualsThePlainGather() throws {
+    var rng = SeededRNG(seed: 3)
+    for shape in [[1], [7], [3, 1, 5], [2, 3, 4, 5], [4, 0, 3]] {
+        let x = try Tensor.randn(shape, rng: &rng)
+        for _ in 0..<20 {
+            // Random forward picks on a random number of leading axes.
+            let k = rng.nextInt(below: shape.count + 1)
+            var picks: [[Int]] = []
+            for axis in 0..<k {
+                let n = shape[axis]
+                let start = n == 0 ? 0 : rng.nextInt(below: n), step = 1 + rng.nextInt(below: 3)
+                let stop = start + rng.nextInt(below: n - start + 1)
+                picks.append(rng.nextInt(below: 4) == 0 && n > 0 ? [start] : Array(stride(from: start, to: stop, by: step)))
+            }
+            let rest = Array(shape[k...])
+            let outShape = picks.map(\.count) + rest
+            let fast = try #require(try TensorObject.sliced(x, picks, outShape: outShape))
+            #expect(fast == TensorObject.gather(x, picks, innerShape: rest, outShape: outShape), "\(shape) \(picks)")
+        }
     }
 }
 
