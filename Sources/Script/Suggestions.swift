@@ -9,13 +9,17 @@ public enum Suggestions {
     /// the name's length (at least 1); ties go to the alphabetically first.
     public static func closest(to name: String, among candidates: [String]) -> String? {
         let limit = max(1, name.count / 3)
-        var best: (Int, String)? = nil
+        // Ties go to the longer shared prefix (typos are usually at the end), then alphabetical.
+        func prefix(_ c: String) -> Int { zip(name.lowercased(), c.lowercased()).prefix { $0 == $1 }.count }
+        var best: (d: Int, p: Int, name: String)? = nil
         for c in Set(candidates) where c != name {
             let d = distance(name, c)
             guard d <= limit else { continue }
-            if best == nil || d < best!.0 || (d == best!.0 && c < best!.1) { best = (d, c) }
+            let p = prefix(c)
+            if let b = best, d > b.d || (d == b.d && (p < b.p || (p == b.p && c > b.name))) { continue }
+            best = (d, p, c)
         }
-        return best?.1
+        return best?.name
     }
 
     /// Levenshtein distance, with a transposition of neighbours counted as one edit.
