@@ -34,12 +34,14 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CZlib"]),
         .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
-        .target(name: "Distillation", dependencies: ["NeuralNet", "Data"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["NeuralNet", "Data", "Persistence"], swiftSettings: fastFlags),
+        // Session files and checkpoints: the container format, atomic writes.
+        .target(name: "Persistence", dependencies: ["CZlib"]),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation"]),
-        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "CReadline"]),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation", "Persistence"]),
+        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "TestSupport"]),

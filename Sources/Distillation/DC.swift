@@ -165,7 +165,7 @@ public enum DatasetCondensation {
             state.images = params0[0]
             if step == outer - 1 { break }
             try GradientMatching.trainOnSet(net, images: state.images, labels: synLabels, epochs: inner,
-                                            batchSize: config.batchTrain, optimizer: &netOptimizer, augment: dsa, rng: &rng)
+                                            batchSize: config.batchTrain, optimizer: &netOptimizer, augment: dsa?.batchAugment, rng: &rng)
         }
         return Float(total / Double(classes * outer))
     }

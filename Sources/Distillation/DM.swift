@@ -31,8 +31,11 @@ public struct DMConfig: Codable, Equatable, Sendable {
 }
 
 public enum DistributionMatching {
-    /// Distils `data.train` into `ipc` images per class.
-    public static func run(_ data: Dataset, config: DMConfig, progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
+    /// Distils `data.train` into `ipc` images per class. With a checkpoint, the loop state is
+    /// saved every `checkpoint.every` iterations (and at the end or on Ctrl-C), and a run
+    /// finds its file there resumes from it.
+    public static func run(_ data: Dataset, config: DMConfig, checkpoint: Checkpoint? = nil,
+                           progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
         try config.validate()
         let dsa = try DSA(strategy: config.dsa)
         let split = data.train
@@ -47,15 +50,24 @@ public enum DistributionMatching {
                        "dsa": dsa.strategy, "model": config.model.description, "init": config.initialization.rawValue,
                        "seed": "\(config.seed)"])
         var opt = SGD(learningRate: config.learningRate, momentum: config.momentum)
+        var start = 0
+        if let saved = try checkpoint?.load(method: "dm", config: config) {
+            try resume(from: saved, images: &images, optimizer: &opt, rng: &rng, result: &result, config: config)
+            start = saved.step
+        }
         progress.begin("dm", total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
-        for it in 0..<config.iterations {
+        for it in start..<config.iterations {
             let loss = try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,
                                 batchReal: config.batchReal, dsa: dsa, model: config.model, rng: &rng)
             result.loss.append(loss)
             result.iterations = it + 1
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            if Interrupt.isRequested && it + 1 < config.iterations { result.interrupted = true; break }
+            let stopping = Interrupt.isRequested && it + 1 < config.iterations
+            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
+                try checkpoint.save(state(images, opt, rng, result), method: "dm", config: config)
+            }
+            if stopping { result.interrupted = true; break }
         }
         result.images = images
         return result

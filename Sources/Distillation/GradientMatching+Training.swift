@@ -7,10 +7,10 @@ import TensorCore
 
 extension GradientMatching {
     /// `epochs` passes over (images, labels) in shuffled mini-batches of `batchSize`, one SGD
-    /// step per batch; `augment` (per-image DSA draws) is applied to every batch when given.
+    /// step per batch; `augment` is applied to every batch when given.
     static func trainOnSet(
         _ net: Model, images: Tensor, labels: [Int], epochs: Int, batchSize: Int,
-        optimizer: inout SGD, augment: DSA?, rng: inout SeededRNG
+        optimizer: inout SGD, augment: BatchAugment?, rng: inout SeededRNG
     ) throws {
         let n = labels.count
         for _ in 0..<epochs {
@@ -31,13 +31,11 @@ extension GradientMatching {
     /// pasted from a permuted batch, labels mixed by area). Returns the loss.
     @discardableResult
     static func sgdStep(
-        _ net: Model, images: Tensor, labels: [Int], optimizer: inout SGD, augment: DSA?,
+        _ net: Model, images: Tensor, labels: [Int], optimizer: inout SGD, augment: BatchAugment?,
         cutmixProbability: Float, rng: inout SeededRNG
     ) throws -> Float {
         var x = images
-        if let augment {
-            x = try GradMode.withoutGrad { try augment.apply(Variable(x), rng: &rng).value }
-        }
+        if let augment { x = try augment(x, &rng) }
         var mixed: (labels: [Int], ratio: Float)?
         if cutmixProbability > 0, rng.nextFloat() < cutmixProbability {
             let (pasted, permuted, ratio) = try cutMix(x, labels: labels, rng: &rng)
@@ -79,5 +77,12 @@ extension GradientMatching {
         }
         let ratio = 1 - Float((y1 - y0) * (x1 - x0)) / Float(h * w)
         return (Tensor(unchecked: x.shape, data: out), perm.map { labels[$0] }, ratio)
+    }
+}
+
+extension DSA {
+    /// Per-image augmentation of a plain batch, recording no gradients (network training).
+    var batchAugment: BatchAugment {
+        { x, rng in try GradMode.withoutGrad { try self.apply(Variable(x), rng: &rng).value } }
     }
 }

@@ -44,7 +44,7 @@ public func conv2dBackwardWeight(
     let stride = wc
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: plan.chunkCount * stride)
     defer { partials.deallocate() }
-    forEachImageRange(plan.chunkCount) { chunks in
+    forEachWorkRange(plan.chunkCount) { chunks in
         let cols = plan.blockImages * g.outHeight * g.outWidth
         let col = UnsafeMutablePointer<Float>.allocate(capacity: g.patchCount * cols)
         let dyT = UnsafeMutablePointer<Float>.allocate(capacity: oc * cols)

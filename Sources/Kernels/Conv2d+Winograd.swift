@@ -33,7 +33,7 @@ func conv2dForwardWinograd(
     let bt = winogradBlockTiles
     let blocks = (tileCount + bt - 1) / bt
     let layout = WinogradTiles(g: g, tilesY: tilesY, tilesX: tilesX)
-    forEachImageRange(blocks) { range in
+    forEachWorkRange(blocks) { range in
         // v: [36, c, bt] transformed input tiles; m: [36, oc, bt] products.
         let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * c * bt)
         let m = UnsafeMutablePointer<Float>.allocate(capacity: 36 * oc * bt)

@@ -20,7 +20,7 @@ func conv2dBackwardWeightWinograd(
     // partials: [chunk, 36, oc, c], each chunk's gradient of the transformed weights.
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: chunks * uCount)
     defer { partials.deallocate() }
-    forEachImageRange(chunks) { range in
+    forEachWorkRange(chunks) { range in
         let v = UnsafeMutablePointer<Float>.allocate(capacity: 36 * c * bt)
         let dm = UnsafeMutablePointer<Float>.allocate(capacity: 36 * oc * bt)
         defer { v.deallocate(); dm.deallocate() }

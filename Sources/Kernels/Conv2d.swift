@@ -1,6 +1,6 @@
-// Fast 2-D convolution (NCHW, groups = 1): im2col + OpenBLAS sgemm, threads over images.
-// Winograd for 3x3 stride-1 layers lives in Conv2d+Winograd.swift; plain twins in
-// Conv2d+Reference.swift. Shapes are checked by callers (TensorCore); here only preconditions.
+// Fast 2-D convolution (NCHW, groups = 1): the forward and input-gradient entry points and their
+// im2col + OpenBLAS sgemm path. Winograd lives in Conv2d+Winograd*.swift, the weight gradient in
+// Conv2d+BackwardWeight.swift, plain twins in Conv2d+Reference.swift. Callers check shapes.
 
 /// Convolution forward pass: `y = conv(x, weight) + bias`, `y` overwritten.
 ///
@@ -37,7 +37,7 @@ func conv2dForwardIm2col(
     let per = imagesPerGEMM(g)
     // A 1x1 stride-1 unpadded convolution needs no patch matrix: the image already is one.
     let direct = per == 1 && g.kernelH == 1 && g.kernelW == 1 && g.stride == 1 && g.padding == 0
-    forEachImageRange((g.batch + per - 1) / per) { blocks in
+    forEachWorkRange((g.batch + per - 1) / per) { blocks in
         let col = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * per * ohw)
         let out = per == 1 ? nil : UnsafeMutablePointer<Float>.allocate(capacity: oc * per * ohw)
         defer { col?.deallocate(); out?.deallocate() }
@@ -92,7 +92,7 @@ public func conv2dBackwardInput(
     let per = imagesPerGEMM(g)
     // Per block of images: dcol[c*kh*kw, nb*oh*ow] = weight^T * dy_block (gathered to
     // [oc, nb*oh*ow] when nb > 1), then col2im scatters each image's columns onto dx.
-    forEachImageRange((g.batch + per - 1) / per) { blocks in
+    forEachWorkRange((g.batch + per - 1) / per) { blocks in
         let col = UnsafeMutablePointer<Float>.allocate(capacity: k * per * ohw)
         let gathered = per == 1 ? nil : UnsafeMutablePointer<Float>.allocate(capacity: oc * per * ohw)
         defer { col.deallocate(); gathered?.deallocate() }
@@ -149,10 +149,11 @@ func conv2dBackwardInputByForward(
     conv2dForward(t, x: dy, weight: rotated, bias: nil, y: dx)
 }
 
-/// Splits images over the pool; with at least as many images as threads, each task issues
-/// single-threaded GEMMs, otherwise OpenBLAS threads each GEMM itself. OpenBLAS splits a GEMM
+/// Splits work items (images, GEMM blocks or reduction chunks) over the pool; with at least as
+/// many items as threads, each task issues single-threaded GEMMs, otherwise OpenBLAS threads
+/// each GEMM itself. OpenBLAS splits a GEMM
 /// over rows and columns only, so each output element's sum is the same either way.
-func forEachImageRange(_ count: Int, _ body: (Range<Int>) -> Void) {
+func forEachWorkRange(_ count: Int, _ body: (Range<Int>) -> Void) {
     if count >= ThreadPool.width && ThreadPool.width > 1 {
         withSingleThreadedBLAS { ThreadPool.forRanges(count, body) }
     } else {

@@ -50,5 +50,19 @@ struct GradientMatchingCost {
         }
     }
 
+    @Test func idcOnFashionMNIST() throws {
+        let data = try Dataset.load("fashion-mnist")
+        // One IDC round: 10 classes × (128 real + 40 decoded synthetic, second order) and one
+        // network update on 500 real images; an iteration is 100 rounds.
+        var cfg = IDCConfig.reference(for: data, ipc: 10)
+        cfg.iterations = 1
+        cfg.innerLoop = 1
+        cfg.seed = 1
+        let round = try seconds { _ = try IDC.run(data, config: cfg) }
+        cfg.netData = 0
+        let matching = try seconds { _ = try IDC.run(data, config: cfg) }
+        print("COST idc fmnist ipc10 f2: one round \(fmt(round)) s (matching \(fmt(matching)) s, network update \(fmt(round - matching)) s), estimated iteration (100 rounds) \(fmt(100 * round)) s")
+    }
+
     func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
 }

@@ -1,0 +1,126 @@
+// Checkpoints of long runs: where and how often a method saves its complete loop state, and
+// the saving and loading, so a run resumed from the file ends bit-identical to one that was
+// never stopped. The file format is Persistence's; what a method keeps is its own business.
+import Foundation
+import Persistence
+import TensorCore
+
+/// Where a run keeps its checkpoint and every how many steps it writes it.
+///
+///     let cp = try Checkpoint(path: "dm.ddcheckpoint", every: 50)
+///     let syn = try DistributionMatching.run(data, config: c, checkpoint: cp)   // resumes if the file is there
+public struct Checkpoint {
+    public let path: String
+    /// Steps between saves; the state is also saved on the last step and when interrupted.
+    public let every: Int
+    /// How the file is written (tests inject faults here).
+    public var writer: AtomicWriter
+
+    public init(path: String, every: Int, writer: AtomicWriter = AtomicWriter()) throws {
+        guard !path.isEmpty else { throw TensorError("checkpoint: the path is empty") }
+        guard every >= 1 else { throw TensorError("checkpoint: every must be at least 1, got \(every)") }
+        self.path = path
+        self.every = every
+        self.writer = writer
+    }
+
+    /// The loop state of a run after `step` steps.
+    public struct State {
+        /// Steps done (iterations, epochs...).
+        public var step: Int
+        public var rng: SeededRNG
+        /// Loss (or any per-step figure) of every step done.
+        public var loss: [Float]
+        /// Named tensors: images, learned rates, optimiser buffers... A missing optimiser
+        /// buffer (nil before the first step) is an absent key.
+        public var tensors: [String: [Tensor]]
+        /// Named scalars a method keeps besides (an optimiser's step count...).
+        public var numbers: [String: Double]
+
+        public init(step: Int, rng: SeededRNG, loss: [Float], tensors: [String: [Tensor]], numbers: [String: Double] = [:]) {
+            self.step = step
+            self.rng = rng
+            self.loss = loss
+            self.tensors = tensors
+            self.numbers = numbers
+        }
+    }
+
+    /// Whether the state after `step` steps should be written: every `every` steps, on the
+    /// last one, and when the run stops early.
+    public func isDue(step: Int, of total: Int, stopping: Bool) -> Bool {
+        stopping || step == total || step % every == 0
+    }
+
+    // MARK: - File layout
+
+    struct TensorRef: Codable {
+        var shape: [Int]
+        var blob: String
+    }
+
+    struct Content: Codable {
+        var method: String
+        var config: JSONValue
+        var step: Int
+        /// The four xoshiro words, in hexadecimal (exact in any JSON reader).
+        var rng: [String]
+        var loss: String
+        var tensors: [String: [TensorRef]]
+        var numbers: [String: Double]
+    }
+
+    static let kind = "checkpoint"
+
+    /// Writes `state` atomically, with the method and the config it belongs to.
+    public func save<Config: Encodable>(_ state: State, method: String, config: Config) throws {
+        var blobs = BlobTable()
+        var refs: [String: [TensorRef]] = [:]
+        for name in state.tensors.keys.sorted() {
+            refs[name] = state.tensors[name]!.enumerated().map { i, t in
+                TensorRef(shape: t.shape, blob: blobs.add(state.tensors[name]!.count == 1 ? name : "\(name)[\(i)]", t.data))
+            }
+        }
+        let (a, b, c, d) = state.rng.state
+        let content = Content(method: method, config: try JSONValue(encoding: config), step: state.step,
+                              rng: [a, b, c, d].map { String($0, radix: 16) }, loss: blobs.add("loss", state.loss),
+                              tensors: refs, numbers: state.numbers)
+        try ArchiveFile.write(content, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
+    }
+
+    /// The state saved at `path`, or nil when there is no file yet. A file of another method,
+    /// or made with settings that differ in anything but `free` (fields that do not change
+    /// the steps already done, such as the number of iterations), is an error naming the fields.
+    public func load<Config: Encodable>(method: String, config: Config, free: Set<String> = ["iterations"]) throws -> State? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let (content, blobs) = try ArchiveFile.read(Content.self, kind: Checkpoint.kind, from: path)
+        guard content.method == method else {
+            throw PersistenceError(.mismatch, "checkpoint '\(path)' belongs to a \(content.method) run, not \(method) (HINT: give another checkpoint path)")
+        }
+        let differences = try JSONValue(encoding: config).differences(from: content.config, ignoring: free)
+        guard differences.isEmpty else {
+            throw PersistenceError(.mismatch, "checkpoint '\(path)' was made with other settings: \(differences.joined(separator: "; ")) (HINT: use the same settings to resume, or another checkpoint path to start afresh)")
+        }
+        func damaged(_ what: String) -> PersistenceError {
+            PersistenceError(.damaged, "checkpoint file '\(path)': \(what)")
+        }
+        let words = content.rng.compactMap { UInt64($0, radix: 16) }
+        guard words.count == 4, content.rng.count == 4 else { throw damaged("the generator state is not four 64-bit words") }
+        guard content.step >= 0 else { throw damaged("negative step count \(content.step)") }
+        var rng = SeededRNG(seed: 0)
+        rng.state = (words[0], words[1], words[2], words[3])
+        var tensors: [String: [Tensor]] = [:]
+        for (name, refs) in content.tensors {
+            tensors[name] = try refs.map { ref in
+                let values = try blobs.values(ref.blob)
+                guard ref.shape.allSatisfy({ $0 >= 0 }), ref.shape.reduce(1, *) == values.count else {
+                    throw damaged("tensor '\(ref.blob)' has \(values.count) values for shape \(ref.shape)")
+                }
+                return Tensor(unchecked: ref.shape, data: values)
+            }
+        }
+        let loss = try blobs.values(content.loss)
+        guard loss.count == content.step else { throw damaged("\(loss.count) loss values for \(content.step) steps") }
+        return State(step: content.step, rng: rng, loss: loss, tensors: tensors, numbers: content.numbers)
+    }
+}

@@ -1,0 +1,81 @@
+// Checkpoints of DM: a run stopped after k iterations and resumed from its file ends with
+// the same bits as a straight run; mismatched settings, other methods and damaged files are
+// errors that say which; a failing write leaves the previous checkpoint good.
+import Foundation
+import Testing
+import TestSupport
+import TensorCore
+import NeuralNet
+import Persistence
+@testable import Distillation
+
+@Suite struct CheckpointTests {
+    let folder: String
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("distill-ckpt-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    func config(iterations: Int) -> DMConfig {
+        var c = DMConfig(ipc: 2)
+        c.iterations = iterations
+        c.batchReal = 8
+        c.model = ModelSpec(kind: .convnet, width: 8, depth: 2)
+        c.seed = 11
+        return c
+    }
+
+    @Test(arguments: [1, 3, 5])
+    func resumedRunIsBitIdentical(stopAt k: Int) throws {
+        let data = try bandDataset()
+        let straight = try DistributionMatching.run(data, config: config(iterations: 6))
+        let cp = try Checkpoint(path: folder + "/dm-\(k).ddcheckpoint", every: 2)
+        let first = try DistributionMatching.run(data, config: config(iterations: k), checkpoint: cp)
+        #expect(first.iterations == k)
+        let resumed = try DistributionMatching.run(data, config: config(iterations: 6), checkpoint: cp)
+        #expect(resumed.images.data.map(\.bitPattern) == straight.images.data.map(\.bitPattern))
+        #expect(resumed.loss.map(\.bitPattern) == straight.loss.map(\.bitPattern))
+        #expect(resumed.iterations == 6)
+        // Calling again with the finished checkpoint returns the same result without work.
+        let again = try DistributionMatching.run(data, config: config(iterations: 6), checkpoint: cp)
+        #expect(again.images == straight.images)
+    }
+
+    @Test func mismatchedSettingsNameTheFields() throws {
+        let data = try bandDataset()
+        let cp = try Checkpoint(path: folder + "/dm.ddcheckpoint", every: 1)
+        _ = try DistributionMatching.run(data, config: config(iterations: 2), checkpoint: cp)
+        var other = config(iterations: 4)
+        other.learningRate = 0.5
+        other.model.width = 16
+        #expect {
+            _ = try DistributionMatching.run(data, config: other, checkpoint: cp)
+        } throws: { e in
+            let p = e as? PersistenceError
+            return p?.kind == .mismatch && p?.message.contains("learningRate: 0.5 here, 1 there; model.width: 16 here, 8 there") == true
+        }
+        #expect(throws: TensorError.self) { _ = try DistributionMatching.run(data, config: config(iterations: 1), checkpoint: cp) }
+        let state = try #require(try cp.load(method: "dm", config: config(iterations: 2)))
+        #expect(throws: PersistenceError.self) { _ = try cp.load(method: "dc", config: config(iterations: 2)) }
+        #expect(state.step == 2 && state.loss.count == 2 && state.tensors["velocity"]?.count == 1)
+    }
+
+    @Test func damagedCheckpointIsAnErrorAndFailedWritesKeepTheOldOne() throws {
+        let data = try bandDataset()
+        let path = folder + "/dm.ddcheckpoint"
+        let cp = try Checkpoint(path: path, every: 1)
+        _ = try DistributionMatching.run(data, config: config(iterations: 2), checkpoint: cp)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A full disk while saving iteration 3: the error surfaces, the old file stays.
+        let full = try Checkpoint(path: path, every: 1, writer: AtomicWriter(faults: .init(write: (ENOSPC, 10))))
+        #expect(throws: PersistenceError.self) { _ = try DistributionMatching.run(data, config: config(iterations: 3), checkpoint: full) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
+        var bytes = [UInt8](good)
+        bytes[bytes.count - 1] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try DistributionMatching.run(data, config: config(iterations: 3), checkpoint: cp)
+        } throws: { e in (e as? PersistenceError)?.message.contains("the data of 'loss' is damaged") == true }
+        #expect(throws: TensorError.self) { _ = try Checkpoint(path: path, every: 0) }
+    }
+}
