@@ -1,5 +1,7 @@
 // The `data` namespace: opening data sets by name or path, and taking subsets of them.
 import Data
+import Distillation
+import NeuralNet
 import Script
 import TensorCore
 
@@ -33,6 +35,29 @@ public enum DataLibrary {
                 } catch let e as DataError {
                     throw ScriptError("subset: \(e.message)")
                 }
+            },
+            Builtin("select", parameters: [.required("data"), .required("per_class"), .named("method", default: .string("herding")),
+                                           .named("model"), .named("split", default: .string("train")), .named("seed")],
+                    help: "A coreset: `per_class` real images of every class chosen by `method` on the embedding features of `model`: \"random\", \"herding\" (greedy match of the class mean, as DC's baselines), \"kcenter\" (greedy farthest point) or \"kmeans\" (the image nearest each of `per_class` centroids, as DREAM). `model` is a trained model (train(...)) or an architecture, which is then initialised at random from the seed; default convnet(). Returns a split for `train`, `evaluate` and `grid`.",
+                    example: "net = train(convnet(), data, epochs=1)\ncore = select(data, 10, method=\"herding\", model=net)\nevaluate(core, data)") { args, context in
+                let k = try args.integer(1)
+                guard k >= 1 else { throw args.error(1, "per_class must be at least 1, got \(k)") }
+                let method = try choice(args, "method", Selection.Method.self)
+                let which = try args.string("split")
+                let (dataset, _) = try labelledImages(args, 0, callee: "select")
+                let split: DatasetSplit
+                do { split = try dataset.split(which) } catch let e as DataError { throw args.error(args.index("split"), e.message) }
+                var rng = SeededRNG(seed: try context.seed(args))
+                var model: Model?
+                switch args.value("model") {
+                case .none: model = method == .random ? nil : try ModelSpec.convNet3.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
+                case .host(let m as ModelObject): model = try m.model ?? m.spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
+                default: throw args.typeError(args.index("model"), expected: "model")
+                }
+                do {
+                    let idx = try Selection.select(split, perClass: k, method: method, model: model, rng: &rng, progress: context.progress)
+                    return .host(SplitObject(try split.selecting(idx), of: dataset, name: "\(which) \(method.rawValue) coreset (\(k) per class)"))
+                } catch let e as TensorError { throw ScriptError(e.message) }
             },
         ])
     }

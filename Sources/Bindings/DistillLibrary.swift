@@ -12,8 +12,8 @@ public enum DistillLibrary {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
             Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
-                                            .named("dsa"), .named("distance"), .named("model"), .named("seed")],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
+                                            .named("dsa"), .named("distance"), .named("factor"), .named("model"), .named("seed")],
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
@@ -42,8 +42,21 @@ public enum DistillLibrary {
                             c.distance = d
                         }
                         set = try DatasetCondensation.run(dataset, config: c, progress: context.progress)
+                    case "idc":
+                        var c = IDCConfig.reference(for: dataset, ipc: ipc)
+                        c.seed = seed
+                        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
+                        if let f = try args.optionalInteger("factor") {
+                            guard f >= 1 && f <= 4 else { throw args.error(args.index("factor"), "factor must be 1 to 4, got \(f)") }
+                            let lr = c.learningRate
+                            c = IDCConfig.reference(for: dataset, ipc: ipc, factor: f)
+                            c.seed = seed
+                            c.learningRate = lr
+                            options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
+                        }
+                        set = try IDC.run(dataset, config: c, progress: context.progress)
                     default:
-                        throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa)")
+                        throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc)")
                     }
                     return .host(SyntheticObject(set, dataset: dataset))
                 } catch let e as TensorError { throw ScriptError(e.message) }
@@ -128,6 +141,13 @@ struct DistillOptions {
         case .host(let m as ModelObject): model = m.spec
         default: throw args.typeError(args.index("model"), expected: "model")
         }
+    }
+
+    func apply(_ iterations: inout Int, _ lr: inout Float, _ batchReal: inout Int, _ model: inout ModelSpec) {
+        if let v = self.iterations { iterations = v }
+        if let v = self.lr { lr = v }
+        if let v = self.batchReal { batchReal = v }
+        if let v = self.model { model = v }
     }
 
     func apply(_ iterations: inout Int, _ lr: inout Float, _ batchReal: inout Int, _ initialization: inout SyntheticInit, _ model: inout ModelSpec) {

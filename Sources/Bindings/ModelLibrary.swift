@@ -91,7 +91,10 @@ func trainingSet(_ args: Arguments, _ i: Int) throws -> (Dataset, Tensor, [Int])
     switch args.value(i) {
     case .host(let d as DatasetObject): return (d.dataset, d.dataset.train.images, d.dataset.train.labels)
     case .host(let s as SplitObject): return (s.dataset, s.split.images, s.split.labels)
-    case .host(let s as SyntheticObject): return (s.dataset, s.synthetic.images, s.synthetic.labels)
+    case .host(let s as SyntheticObject):
+        // IDC/DREAM sets store factor x factor tiles per image: train on the decoded images.
+        let (images, labels) = try s.synthetic.trainingImages()
+        return (s.dataset, images, labels)
     default: throw args.typeError(i, expected: "dataset, split or synthetic set")
     }
 }

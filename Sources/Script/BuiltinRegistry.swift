@@ -22,7 +22,7 @@ public final class BuiltinRegistry {
     /// Names whose builtins arrive with later libraries: calling one before it is registered
     /// says so instead of "unknown name". Keys are names, values their namespace.
     public static let reserved: [String: String] = [
-        "dataset": "data", "select": "data",
+        "dataset": "data", "select": "data",  // registered by Bindings' data library
         "convnet": "model", "mlp": "model", "lenet": "model", "alexnet": "model", "resnet18": "model",
         "train": "model", "accuracy": "model",
         "distill": "distill", "evaluate": "distill",

@@ -154,6 +154,7 @@ public struct Tensor: Sendable, Equatable {
 
 #if canImport(Glibc)
 import Glibc
+import Kernels
 #endif
 
 extension Tensor {
@@ -168,6 +169,8 @@ extension Tensor {
         _ = glibcMallopt(-4, 0)             // M_MMAP_MAX
         _ = glibcMallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
+        // OpenBLAS uses as many threads as our pool (DISTILL_THREADS), not its own default.
+        setBLASThreads(ThreadPool.width)
         return true
     }()
 

@@ -37,7 +37,7 @@ import Testing
 @Test func helpOverviewListsNamespacesAndReservedNames() {
     let text = BuiltinRegistry.standard().overview()
     #expect(text.hasPrefix("Builtins by namespace (help(\"name\") shows one):\n  core: "))
-    #expect(text.contains("    dataset, subset"))
+    #expect(text.contains("    dataset, select, subset"))
     #expect(text.contains("    accuracy, alexnet, convnet, lenet, mlp, resnet18, train"))
     #expect(text.contains("    session: load, save"))
 }

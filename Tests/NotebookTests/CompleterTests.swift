@@ -36,7 +36,7 @@ func completer() -> Completer {
 @Test func completesNamedArgumentsInsideACall() {
     let c = completer()
     #expect(c.candidates(word: "mo", before: "train_step(0.1, ") == ["momentum="])
-    #expect(c.candidates(word: "se", before: "print(1, ") == ["sep=", "seed"])
+    #expect(c.candidates(word: "se", before: "print(1, ") == ["sep=", "seed", "select"])
     #expect(c.candidates(word: "e", before: "print(len(x), ").first == "end=")
 }
 
