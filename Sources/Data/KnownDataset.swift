@@ -85,7 +85,7 @@ public enum KnownDataset: String, CaseIterable, Sendable {
 
     /// How to get this set, for the missing-data-set error.
     public var howToGet: String {
-        let rootAdvice = "or pass root: DIR (or set DISTILL_DATA=DIR) where DIR holds the files or a sub-folder named \(folderNames[0])"
+        let rootAdvice = "or pass root=\"DIR\" to dataset() (or set DISTILL_DATA=DIR) where DIR holds the files or a sub-folder named \(folderNames[0])"
         switch self {
         case .fashionMNIST:
             return "install it with `sudo apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist), " + rootAdvice
