@@ -12,14 +12,16 @@ public enum DistillLibrary {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
             Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
-                                            .named("dsa"), .named("model"), .named("seed")],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method` (\"dm\": distribution matching). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\", dsa \"color_crop_cutout_flip_scale_rotate\", model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
+                                            .named("dsa"), .named("model"), .named("seed"),
+                                            .named("checkpoint"), .named("every", default: .number(100))],
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method` (\"dm\": distribution matching). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\", dsa \"color_crop_cutout_flip_scale_rotate\", model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
                 let ipc = try args.integer("ipc")
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
                 let seed = try context.seed(args)
+                let checkpoint = try checkpointArgument(args)
                 switch method {
                 case "dm":
                     var c = DMConfig(ipc: ipc)
@@ -42,7 +44,7 @@ public enum DistillLibrary {
                     if case .host(let m as ModelObject) = args.value("model") { c.model = m.spec }
                     else if case .none = args.value("model") {} else { throw args.typeError(args.index("model"), expected: "model") }
                     do {
-                        return .host(SyntheticObject(try DistributionMatching.run(dataset, config: c, progress: context.progress), dataset: dataset))
+                        return .host(SyntheticObject(try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress), dataset: dataset))
                     } catch let e as TensorError { throw ScriptError(e.message) }
                 default:
                     throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm)")

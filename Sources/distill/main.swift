@@ -19,6 +19,9 @@ struct Distill: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE and exit, echoing values as the REPL does.", valueName: "CODE"))
     var code: String?
 
+    @Option(name: .customLong("session"), help: ArgumentHelp("Open (or create) a session file and save it after every command that changed a variable or the seed.", valueName: "PATH"))
+    var session: String?
+
     @Flag(name: .customLong("builtins-markdown"), help: "Print the reference of every builtin as Markdown (docs/builtins.md).")
     var builtinsMarkdown = false
 
@@ -27,8 +30,8 @@ struct Distill: ParsableCommand {
             print(Frontend.builtinsMarkdown(), terminator: "")
             return
         }
-        if let code { throw ExitCode(Frontend.runCode(code)) }
-        throw ExitCode(Frontend.repl())
+        if let code { throw ExitCode(Frontend.runCode(code, sessionPath: session)) }
+        throw ExitCode(Frontend.repl(sessionPath: session))
     }
 }
 
@@ -42,8 +45,11 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a variable before the script runs (repeatable), e.g. --set ipc=10.", valueName: "name=value"))
     var assignments: [String] = []
 
+    @Option(name: .customLong("session"), help: ArgumentHelp("Open (or create) a session file before the script and save it after.", valueName: "PATH"))
+    var session: String?
+
     func run() throws {
-        throw ExitCode(Frontend.runFile(file, sets: assignments))
+        throw ExitCode(Frontend.runFile(file, sets: assignments, sessionPath: session))
     }
 }
 
