@@ -12,7 +12,7 @@ public final class SessionFile {
     let session: Session
     let errors: OutputWriter
     /// How the file is written (tests inject faults).
-    var writer = AtomicWriter()
+    public var writer = AtomicWriter()
     private var savedStamp: Session.StateStamp?
 
     public init(path: String, session: Session, errors: OutputWriter) {
