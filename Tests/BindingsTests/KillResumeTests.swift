@@ -91,3 +91,45 @@ struct CheckpointStep: Codable {
     let (final, _) = try ArchiveFile.read(CheckpointStep.self, kind: "checkpoint", from: checkpoint)
     #expect(final.step == iterations)
 }
+
+@Test func ctrlCSavesTheCheckpointAndTheRunGoesOnFromIt() throws {
+    let root = try makeBandFolder()
+    let folder = try temporaryFolder()
+    let checkpoint = "\(folder)/dm.ddcheckpoint"
+    func script(_ name: String, iterations: Int, checkpoint: String) throws -> String {
+        let path = "\(folder)/\(name).dd"
+        try """
+        data = dataset("\(root)")
+        syn = distill(data, ipc=2, iterations=\(iterations), batch_real=8, model=convnet(width=8, depth=2), seed=4, checkpoint="\(checkpoint)", every=100000)
+        print(syn.iterations, syn.interrupted)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+    // Ctrl-C once the run is under way: with `every` far away, only the interrupt saves.
+    let errors = folder + "/first.err"
+    let first = try DistillExecutable.start(try script("first", iterations: 20_000, checkpoint: checkpoint), errors: errors)
+    let deadline = Date().addingTimeInterval(60)
+    while first.isRunning && Date() < deadline {
+        if (try? String(contentsOfFile: errors, encoding: .utf8))?.contains("dm: 20000 steps") == true { break }
+        usleep(2000)
+    }
+    usleep(200_000)
+    kill(first.processIdentifier, SIGINT)
+    first.waitUntilExit()
+    #expect(first.terminationStatus == 130)
+    let (saved, _) = try ArchiveFile.read(CheckpointStep.self, kind: "checkpoint", from: checkpoint)
+    #expect(saved.step >= 1 && saved.step < 20_000)
+
+    // Going on to step + 3 from the checkpoint equals a straight run of step + 3 iterations.
+    let target = saved.step + 3
+    let resumed = try DistillExecutable.start(try script("resumed", iterations: target, checkpoint: checkpoint), errors: folder + "/r.err")
+    let straight = try DistillExecutable.start(try script("straight", iterations: target, checkpoint: folder + "/straight.ddcheckpoint"),
+                                               errors: folder + "/s.err")
+    resumed.waitUntilExit()
+    straight.waitUntilExit()
+    #expect(resumed.terminationStatus == 0 && straight.terminationStatus == 0)
+    #expect(try String(contentsOfFile: folder + "/r.err", encoding: .utf8).contains("dm (resumed from iteration \(saved.step))"))
+    let a = try Data(contentsOf: URL(fileURLWithPath: folder + "/straight.ddcheckpoint"))
+    let b = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+    #expect(a == b, "interrupted at step \(saved.step)")
+}
