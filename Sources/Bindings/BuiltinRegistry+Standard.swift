@@ -12,6 +12,7 @@ extension BuiltinRegistry {
         registry.register(DataLibrary.namespace)
         registry.register(ModelLibrary.namespace)
         registry.register(DistillLibrary.namespace)
+        registry.register(SessionLibrary.namespace)
         return registry
     }
 }

@@ -31,7 +31,9 @@ public enum DataLibrary {
                 do { split = try dataset.split(which) } catch let e as DataError { throw args.error(args.index("split"), e.message) }
                 var rng = SeededRNG(seed: try context.seed(args))
                 do {
-                    return .host(SplitObject(try split.subset(perClass: k, rng: &rng), of: dataset, name: "\(which) subset (\(k) per class)"))
+                    let indices = try split.randomIndices(perClass: k, rng: &rng)
+                    return .host(SplitObject(try split.selecting(indices), of: dataset, name: "\(which) subset (\(k) per class)",
+                                             selection: dataset.provenance(split: which, indices: indices)))
                 } catch let e as DataError {
                     throw ScriptError("subset: \(e.message)")
                 }

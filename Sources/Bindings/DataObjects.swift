@@ -26,8 +26,8 @@ final class DatasetObject: HostObject {
         switch name {
         case "name": return .string(dataset.name)
         case "classes": return .list(dataset.classNames.map { .string($0) })
-        case "train": return .host(SplitObject(dataset.train, of: dataset, name: "train"))
-        case "test": return .host(SplitObject(dataset.test, of: dataset, name: "test"))
+        case "train": return .host(SplitObject(dataset.train, of: dataset, name: "train", selection: dataset.provenance(split: "train", indices: nil)))
+        case "test": return .host(SplitObject(dataset.test, of: dataset, name: "test", selection: dataset.provenance(split: "test", indices: nil)))
         case "shape": return .list(dataset.imageShape.map { .number(Double($0)) })
         case "mean": return .list(dataset.normalization.mean.map { .number(Double($0)) })
         case "std": return .list(dataset.normalization.std.map { .number(Double($0)) })
@@ -43,10 +43,14 @@ final class SplitObject: HostObject {
     let split: DatasetSplit
     let dataset: Dataset
     let name: String
-    init(_ split: DatasetSplit, of dataset: Dataset, name: String) {
+    /// Which images of the data set these are (split and indices), so a session file can keep
+    /// the split by reference; nil when the split was made otherwise (then it is kept by value).
+    let selection: DatasetProvenance?
+    init(_ split: DatasetSplit, of dataset: Dataset, name: String, selection: DatasetProvenance? = nil) {
         self.split = split
         self.dataset = dataset
         self.name = name
+        self.selection = selection
     }
 
     var typeName: String { "split" }

@@ -12,14 +12,19 @@ public enum DistillLibrary {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
             Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
-                                            .named("dsa"), .named("distance"), .named("factor"), .named("model"), .named("seed")],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images.",
+                                            .named("dsa"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
+                                            .named("checkpoint"), .named("every", default: .number(100))],
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH` (method dm), the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
                 let ipc = try args.integer("ipc")
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
                 let seed = try context.seed(args)
+                let checkpoint = try checkpointArgument(args)
+                if checkpoint != nil && method != "dm" {
+                    throw args.error(args.index("checkpoint"), "checkpoints are available for method dm so far, not \(method)")
+                }
                 let options = try DistillOptions(args, dataset: dataset)
                 do {
                     let set: SyntheticSet
@@ -29,7 +34,7 @@ public enum DistillLibrary {
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
                         c.dsa = options.dsa ?? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
-                        set = try DistributionMatching.run(dataset, config: c, progress: context.progress)
+                        set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
                     case "dc", "dsa":
                         var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
                         c.seed = seed

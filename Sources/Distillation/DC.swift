@@ -101,7 +101,8 @@ public enum DatasetCondensation {
         progress.begin(config.method, total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
         for it in 0..<config.iterations {
-            let loss = try iteration(&state, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
+            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
+            guard complete else { result.interrupted = true; break }
             result.loss.append(loss)
             result.iterations = it + 1
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
@@ -120,10 +121,11 @@ public enum DatasetCondensation {
 
     /// One outer iteration: a fresh network, `outer` matching steps (one SGD step on all images
     /// after the class loop) with `inner` epochs of network training on the synthetic set
-    /// between them (not after the last). Returns the loss averaged over classes and steps.
+    /// between them (not after the last). Returns the loss averaged over classes and steps, and
+    /// false when Ctrl-C stopped it after a matching step (the images keep the steps done).
     static func iteration(
         _ state: inout DCState, split: DatasetSplit, classes: Int, config: DCConfig, dsa: DSA?, rng: inout SeededRNG
-    ) throws -> Float {
+    ) throws -> (loss: Float, complete: Bool) {
         let ipc = config.ipc
         let (outer, inner) = config.loops
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
@@ -164,10 +166,11 @@ public enum DatasetCondensation {
             try state.optimizer.step(&params0, [grad])
             state.images = params0[0]
             if step == outer - 1 { break }
+            if Interrupt.isRequested { return (Float(total / Double(classes * (step + 1))), false) }
             try GradientMatching.trainOnSet(net, images: state.images, labels: synLabels, epochs: inner,
                                             batchSize: config.batchTrain, optimizer: &netOptimizer, augment: dsa?.batchAugment, rng: &rng)
         }
-        return Float(total / Double(classes * outer))
+        return (Float(total / Double(classes * outer)), true)
     }
 
     /// For batch-norm networks, sets the running statistics from `perClass` real images of

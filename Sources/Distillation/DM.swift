@@ -55,7 +55,7 @@ public enum DistributionMatching {
             try resume(from: saved, images: &images, optimizer: &opt, rng: &rng, result: &result, config: config)
             start = saved.step
         }
-        progress.begin("dm", total: config.iterations)
+        progress.begin(start > 0 ? "dm (resumed from iteration \(start))" : "dm", total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
         for it in start..<config.iterations {
             let loss = try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,

@@ -15,6 +15,9 @@ public enum IDCInit: String, Codable, Sendable, CaseIterable {
     case real
     /// N(0.5, 0.25²) pixels clamped to [0, 1] (`noise`).
     case noise
+    /// DREAM: like `mix`, with the real images nearest to k-means centres (ipc·f² per class) of
+    /// a fresh network's embeddings instead of random ones (`--init kmean`, `--f2_init kmean`).
+    case kmeans
 }
 
 /// IDC settings; `init(ipc:)` gives the CIFAR-10 reproduction settings, `reference(for:ipc:)`
@@ -142,7 +145,8 @@ public enum IDC {
         progress.begin(method, total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
         for it in 0..<config.iterations {
-            let loss = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng)
+            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng)
+            guard complete else { result.interrupted = true; break }
             result.loss.append(loss)
             result.iterations = it + 1
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
@@ -185,10 +189,11 @@ public enum IDC {
     }
 
     /// One outer iteration: fresh network; `innerLoop` rounds of (per class: match, one image
-    /// step) then one network update on real data. Returns the loss averaged over classes and rounds.
+    /// step) then one network update on real data. Returns the loss averaged over classes and
+    /// rounds, and false when Ctrl-C stopped it after a round (the images keep the rounds done).
     static func iteration(
         _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG
-    ) throws -> Float {
+    ) throws -> (loss: Float, complete: Bool) {
         let ipc = config.ipc
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
         var netOptimizer = SGD(learningRate: config.netLearningRate, momentum: config.netMomentum, weightDecay: config.netWeightDecay)
@@ -234,8 +239,11 @@ public enum IDC {
                 total += Double(loss.value.data[0])
             }
             try updateNetwork(net, split: split, config: config, setup: setup, optimizer: &netOptimizer, rng: &rng)
+            if Interrupt.isRequested && round + 1 < config.innerLoop {
+                return (Float(total / Double(classes * (round + 1))), false)
+            }
         }
-        return Float(total / Double(classes * config.innerLoop))
+        return (Float(total / Double(classes * config.innerLoop)), true)
     }
 
     /// One pass over `netData` random real images in batches of `batchReal`, with per-image
@@ -272,6 +280,9 @@ public enum IDC {
     ) throws -> Tensor {
         let ipc = config.ipc
         switch config.initialization {
+        case .kmeans:
+            return try DREAM.initialPixels(split, ipc: ipc, formation: setup.formation, normalization: setup.normalization,
+                                           model: config.model, classes: classes, rng: &rng)
         case .noise:
             return try Tensor.randn([classes * ipc] + split.imageShape, mean: 0.5, std: 0.25, rng: &rng).clamp(min: 0, max: 1)
         case .real, .mix:

@@ -24,17 +24,24 @@ public enum Frontend {
     }
 
     /// `distill` with no arguments: readline on a terminal, prompt-less lines otherwise.
-    public static func repl() -> Int32 {
+    public static func repl(sessionPath: String? = nil) -> Int32 {
         let session = makeSession(batch: false)
+        var file: SessionFile?
+        if let sessionPath {
+            file = SessionFile(path: sessionPath, session: session, errors: StandardError())
+            guard file!.open() else { return ExitStatus.noInput }
+        }
         let completer = Completer(session: session)
         let input: LineSource = isatty(STDIN_FILENO) != 0
             ? ReadlineSource(historyPath: ReadlineSource.defaultHistoryPath()) { completer.candidates(word: $0, before: $1) }
             : StreamLineSource()
-        return Repl(session: session, input: input).run()
+        let repl = Repl(session: session, input: input)
+        repl.sessionFile = file
+        return repl.run()
     }
 
     /// `distill run FILE [--set name=value ...]`; `FILE` may be `-` for standard input.
-    public static func runFile(_ path: String, sets: [String]) -> Int32 {
+    public static func runFile(_ path: String, sets: [String], sessionPath: String? = nil) -> Int32 {
         let errors = StandardError()
         let text: String
         if path == "-" {
@@ -47,12 +54,12 @@ public enum Frontend {
             }
             text = t
         }
-        return runBatch(SourceText(name: path == "-" ? "<stdin>" : path, text: text), sets: sets, echo: false)
+        return runBatch(SourceText(name: path == "-" ? "<stdin>" : path, text: text), sets: sets, echo: false, sessionPath: sessionPath)
     }
 
     /// `distill -e 'CODE'`: runs one line, echoing values like the REPL.
-    public static func runCode(_ code: String, sets: [String] = []) -> Int32 {
-        runBatch(SourceText(name: "<-e>", text: code), sets: sets, echo: true)
+    public static func runCode(_ code: String, sets: [String] = [], sessionPath: String? = nil) -> Int32 {
+        runBatch(SourceText(name: "<-e>", text: code), sets: sets, echo: true, sessionPath: sessionPath)
     }
 
     /// `distill notebook FILE [--check] [--out OUT]`.
@@ -65,10 +72,16 @@ public enum Frontend {
         BuiltinRegistry.standard().markdown()
     }
 
-    static func runBatch(_ source: SourceText, sets: [String], echo: Bool) -> Int32 {
+    static func runBatch(_ source: SourceText, sets: [String], echo: Bool, sessionPath: String? = nil) -> Int32 {
         let session = makeSession(batch: true)
         session.echoesExpressions = echo
         let errors = StandardError()
+        var file: SessionFile?
+        if let sessionPath {
+            file = SessionFile(path: sessionPath, session: session, errors: errors)
+            guard file!.open() else { return ExitStatus.noInput }
+        }
+        defer { file?.saveIfChanged() }
         for assignment in sets {
             guard let (name, value) = parseSet(assignment) else {
                 errors.write("distill: bad --set '\(assignment)' (expected name=value, e.g. --set ipc=10 or --set method=\"dm\")\n")
@@ -77,6 +90,7 @@ public enum Frontend {
             session.globals.set(name, value)
         }
         let outcome = CommandRunner(session: session, errors: errors).run(source)
+        if file != nil { session.history.append(Session.Cell(code: source.text, output: "")) }
         if outcome == .interrupted { errors.write("distill: interrupted\n") }
         return outcome.status
     }

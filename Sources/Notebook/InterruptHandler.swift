@@ -46,6 +46,12 @@ public enum InterruptHandler {
             }
         }
         watcher.start()
+        // A parent may have started us with SIGINT blocked (test runners, some launchers):
+        // unblock it, or Ctrl-C would never reach the handler.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
         signal(SIGINT) { _ in
             if InterruptHandler.atPrompt != 0 {
                 // Readline is reading (it echoes ^C itself): drop the typed line, fresh prompt.

@@ -14,8 +14,8 @@ extension Repl {
         MetaCommand(name: "help", usage: ":help", help: "this list (help() lists the builtins)"),
         MetaCommand(name: "vars", usage: ":vars", help: "the session's variables"),
         MetaCommand(name: "history", usage: ":history", help: "the cells run so far"),
-        MetaCommand(name: "save", usage: ":save PATH", help: "save the session (not available yet)"),
-        MetaCommand(name: "load", usage: ":load PATH", help: "load a saved session (not available yet)"),
+        MetaCommand(name: "save", usage: ":save PATH", help: "save variables, seed and history to a file"),
+        MetaCommand(name: "load", usage: ":load PATH", help: "load a saved session"),
         MetaCommand(name: "export", usage: ":export PATH.md", help: "write the cells and outputs as a notebook"),
         MetaCommand(name: "time", usage: ":time on|off", help: "show the wall time of each cell"),
         MetaCommand(name: "quit", usage: ":quit", help: "leave (also Ctrl-D)"),
@@ -51,7 +51,11 @@ extension Repl {
             guard !argument.isEmpty else { runner.errors.write("usage: :\(name) PATH\n"); break }
             do {
                 let result = try session.call(.function(builtin), [.string(argument)])
-                if case .none = result {} else { output.write(result.description + "\n") }
+                if case .none = result {
+                    output.write(name == "save" ? "saved \(argument)\n" : "loaded \(argument) (\(session.globals.localNames.count) variables, \(cells.count) cells)\n")
+                } else {
+                    output.write(result.description + "\n")
+                }
             } catch {
                 runner.errors.write(":\(name): \(error)\n")
             }

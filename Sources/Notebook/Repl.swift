@@ -10,9 +10,12 @@ public final class Repl {
     let input: LineSource
     /// Where printed output and echoes go (standard output, or a transcript in tests).
     let output: OutputWriter
-    /// The cells run so far, with what they printed (for :history and :export).
-    public private(set) var cells: [(code: String, output: String)] = []
+    /// The cells run so far, with what they printed (for :history and :export); kept in the
+    /// session so that session files save them and loading one brings them back.
+    public var cells: [(code: String, output: String)] { session.history.map { ($0.code, $0.output) } }
     var showsTime = false
+    /// With `distill --session`, the file saved after every cell that changed state.
+    public var sessionFile: SessionFile?
     var cellOutput = ""
 
     /// Output that also keeps a copy for the current cell.
@@ -76,7 +79,8 @@ public final class Repl {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             session.output.write("time: \(Volatile.mark(String(format: "%.4f s", seconds)))\n")
         }
-        cells.append((code, cellOutput))
+        session.history.append(Session.Cell(code: code, output: cellOutput))
+        sessionFile?.saveIfChanged()
         input.remember(code)
         session.clearInterrupt()
         return true

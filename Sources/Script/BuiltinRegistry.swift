@@ -27,7 +27,6 @@ public final class BuiltinRegistry {
         "train": "model", "accuracy": "model",
         "distill": "distill", "evaluate": "distill",
         "grid": "image", "plot": "image",
-        "save": "session", "load": "session",
     ]
 
     public private(set) var namespaces: [BuiltinNamespace] = []

@@ -5,6 +5,9 @@
 public final class Environment {
     public let enclosing: Environment?
     private(set) var values: [String: Value] = [:]
+    /// Counts assignments and removals in this scope, so a front end can tell whether a
+    /// command changed any variable (`distill --session` saves only then).
+    public private(set) var mutations = 0
 
     public init(enclosing: Environment? = nil) {
         self.enclosing = enclosing
@@ -21,9 +24,15 @@ public final class Environment {
     }
 
     /// Binds `name` in this scope (assignment always binds locally; see docs/language.md).
-    public func set(_ name: String, _ value: Value) { values[name] = value }
+    public func set(_ name: String, _ value: Value) {
+        values[name] = value
+        mutations &+= 1
+    }
 
-    public func remove(_ name: String) { values[name] = nil }
+    public func remove(_ name: String) {
+        values[name] = nil
+        mutations &+= 1
+    }
 
     /// Every name visible from this scope.
     public var visibleNames: [String] {

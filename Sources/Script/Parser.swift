@@ -187,9 +187,9 @@ public struct Parser {
         loopDepth = 0; functionDepth += 1
         defer { loopDepth = outerLoops; functionDepth -= 1 }
         let body = try block([.kwEnd], opener: opener)
-        try consume(.kwEnd, "expected 'end' to close 'def \(name.lexeme)' at line \(opener.location.line)")
+        let end = try consume(.kwEnd, "expected 'end' to close 'def \(name.lexeme)' at line \(opener.location.line)")
         let syntax = FunctionSyntax(name: name.lexeme, parameters: parameters, body: body,
-                                    source: source, location: opener.location)
+                                    source: source, location: opener.location, endLocation: end.location)
         return Stmt(kind: .def(syntax), location: opener.location)
     }
 

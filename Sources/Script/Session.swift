@@ -30,7 +30,10 @@ public final class Session {
 
     /// The session seed every random builtin derives from when it is not given one.
     public private(set) var seed: UInt64 = 0
-    private var seedDraws: UInt64 = 0
+    /// How many seeds `nextSeed` has handed out since the seed was set (saved with sessions).
+    public private(set) var seedDraws: UInt64 = 0
+    /// The commands run so far with what they printed (REPL cells; saved with sessions).
+    public var history: [Cell] = []
     private var attachments: [ObjectIdentifier: Any] = [:]
     private var artifacts: [Artifact] = []
     lazy var interpreter = Interpreter(session: self)
@@ -62,6 +65,13 @@ public final class Session {
     public func setSeed(_ value: UInt64) {
         seed = value
         seedDraws = 0
+    }
+
+    /// Puts back a seed and its draw count saved earlier, so the next derived seeds are the
+    /// ones the saved session would have produced.
+    public func restoreSeed(_ value: UInt64, draws: UInt64) {
+        seed = value
+        seedDraws = draws
     }
 
     /// A fresh seed for one random builtin call: the n-th derived value of the session seed

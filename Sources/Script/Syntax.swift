@@ -77,12 +77,30 @@ final class FunctionSyntax {
     let body: [Stmt]
     let source: SourceText
     let location: SourceLocation
-    init(name: String, parameters: [ParameterSyntax], body: [Stmt], source: SourceText, location: SourceLocation) {
+    /// Where the closing `end` starts; with `location`, it delimits the definition's text.
+    let endLocation: SourceLocation
+    init(name: String, parameters: [ParameterSyntax], body: [Stmt], source: SourceText, location: SourceLocation,
+         endLocation: SourceLocation) {
         self.name = name
         self.parameters = parameters
         self.body = body
         self.source = source
         self.location = location
+        self.endLocation = endLocation
+    }
+
+    /// The text of the definition, from `def` to its `end` (session files keep functions as text).
+    var text: String {
+        var lines: [String] = []
+        for number in location.line...endLocation.line {
+            var scalars = Array(source.line(number).unicodeScalars)
+            if number == endLocation.line { scalars = Array(scalars.prefix(endLocation.column - 1 + 3)) }
+            if number == location.line { scalars = Array(scalars.dropFirst(location.column - 1)) }
+            var line = ""
+            line.unicodeScalars.append(contentsOf: scalars)
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

@@ -19,6 +19,8 @@ struct Distill: ParsableCommand {
     @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE and exit, echoing values as the REPL does.", valueName: "CODE"))
     var code: String?
 
+    @OptionGroup var sessionFile: SessionOption
+
     @Flag(name: .customLong("builtins-markdown"), help: "Print the reference of every builtin as Markdown (docs/builtins.md).")
     var builtinsMarkdown = false
 
@@ -27,8 +29,8 @@ struct Distill: ParsableCommand {
             print(Frontend.builtinsMarkdown(), terminator: "")
             return
         }
-        if let code { throw ExitCode(Frontend.runCode(code)) }
-        throw ExitCode(Frontend.repl())
+        if let code { throw ExitCode(Frontend.runCode(code, sessionPath: sessionFile.session)) }
+        throw ExitCode(Frontend.repl(sessionPath: sessionFile.session))
     }
 }
 
@@ -42,9 +44,17 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a variable before the script runs (repeatable), e.g. --set ipc=10.", valueName: "name=value"))
     var assignments: [String] = []
 
+    @OptionGroup var sessionFile: SessionOption
+
     func run() throws {
-        throw ExitCode(Frontend.runFile(file, sets: assignments))
+        throw ExitCode(Frontend.runFile(file, sets: assignments, sessionPath: sessionFile.session))
     }
+}
+
+/// `--session PATH`, shared by the REPL, `-e` and `run`.
+struct SessionOption: ParsableArguments {
+    @Option(name: .customLong("session"), help: ArgumentHelp("Open (or create) a session file first and save it after every command that changed a variable or the seed.", valueName: "PATH"))
+    var session: String?
 }
 
 struct NotebookCommand: ParsableCommand {

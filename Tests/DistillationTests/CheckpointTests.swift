@@ -9,6 +9,15 @@ import NeuralNet
 import Persistence
 @testable import Distillation
 
+/// Records what a run reports.
+final class StepLog: ProgressSink {
+    var titles: [String] = []
+    var steps: [Int] = []
+    func begin(_ title: String, total: Int) { titles.append(title) }
+    func update(step: Int, figures: [(String, Double)]) { steps.append(step) }
+    func end(interrupted: Bool) {}
+}
+
 @Suite struct CheckpointTests {
     let folder: String
     init() throws {
@@ -32,7 +41,11 @@ import Persistence
         let cp = try Checkpoint(path: folder + "/dm-\(k).ddcheckpoint", every: 2)
         let first = try DistributionMatching.run(data, config: config(iterations: k), checkpoint: cp)
         #expect(first.iterations == k)
-        let resumed = try DistributionMatching.run(data, config: config(iterations: 6), checkpoint: cp)
+        let steps = StepLog()
+        let resumed = try DistributionMatching.run(data, config: config(iterations: 6), checkpoint: cp, progress: steps)
+        // Only the missing iterations ran.
+        #expect(steps.titles == ["dm (resumed from iteration \(k))"])
+        #expect(steps.steps == Array((k + 1)...6))
         #expect(resumed.images.data.map(\.bitPattern) == straight.images.data.map(\.bitPattern))
         #expect(resumed.loss.map(\.bitPattern) == straight.loss.map(\.bitPattern))
         #expect(resumed.iterations == 6)
