@@ -82,6 +82,8 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         let out = s.run("""
         idc = distill(data, method="idc", ipc=1, iterations=1, batch_real=4, model=convnet(width=4, depth=1), seed=2)
         print(idc.method, idc.images.shape)
+        dream = distill(data, method="dream", ipc=1, iterations=1, batch_real=2, model=convnet(width=4, depth=1), seed=2)
+        print(dream.method, len(dream.loss))
         print(evaluate(idc, data, model=convnet(width=4, depth=1), runs=1, epochs=1))
         for m in ["random", "herding", "kcenter", "kmeans"]
           core = select(data, 2, method=m, model=convnet(width=4, depth=1), seed=3)
@@ -89,6 +91,7 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         end
         """)
         #expect(out.contains("idc [3, 1, 8, 8]"), "\(out)")
+        #expect(out.contains("dream 1"), "\(out)")
         #expect(out.contains("on 12 images"), "IDC with factor 2 trains on 4 decoded images per stored one: \(out)")
         for m in ["random", "herding", "kcenter", "kmeans"] { #expect(out.contains("\(m) 6 [2, 2, 2]"), "\(out)") }
         #expect(s.run("select(data, 2, method=\"best\")").contains("unknown method \"best\""))
