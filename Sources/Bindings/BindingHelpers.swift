@@ -1,5 +1,6 @@
 // Argument helpers shared by the Bindings libraries: tensors from values (tensors, numbers,
 // nested lists), axes, and wrapping results. Checks only; no numeric work happens here.
+import Foundation
 import Script
 import TensorCore
 
@@ -75,4 +76,13 @@ extension Arguments {
         return Float(x)
     }
     func float(_ name: String) throws -> Float { try float(index(name)) }
+}
+
+/// Creates the folder a file is about to be written in, when it is missing (`out/x.png` works
+/// in a fresh checkout); if that fails, the write itself reports why.
+func makeParentFolder(of path: String) {
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
 }

@@ -8,5 +8,6 @@ func checkpointArgument(_ args: Arguments) throws -> Checkpoint? {
     guard !path.isEmpty else { throw args.error(args.index("checkpoint"), "the checkpoint path is empty") }
     let every = try args.integer("every")
     guard every >= 1 else { throw args.error(args.index("every"), "every must be at least 1, got \(every)") }
+    makeParentFolder(of: path)
     return try Checkpoint(path: path, every: every)
 }

@@ -129,11 +129,7 @@ public enum ImageLibrary {
             let folder = context.session.artifactDirectory ?? "."
             path = (folder.isEmpty ? "." : folder) + "/\(kind)_\(counter.counts[kind]!).png"
         }
-        // Make the folder when it is missing; if that fails, the write reports why.
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        }
+        makeParentFolder(of: path)
         return path
     }
 

@@ -11,6 +11,7 @@ public enum SessionLibrary {
                     example: "save(\"work.ddsession\")") { args, context in
                 let path = try args.string(0)
                 guard !path.isEmpty else { throw args.error(0, "the path is empty") }
+                makeParentFolder(of: path)
                 do {
                     for (name, reason) in try context.session.save(to: path) {
                         context.output.write("save: left out '\(name)': \(reason)\n")

@@ -135,7 +135,11 @@ import Testing
         #expect(b.run("load(\"\(folder)/none.ddsession\")").contains("no such file"))
         #expect(b.run("print(t)") == "5\n")
         // Saving where it cannot be written: an error, the old file and the session unharmed.
-        #expect(b.run("save(\"\(folder)/no/such/s.ddsession\")").contains("folder '\(folder)/no/such' does not exist"))
+        // A missing folder is made (as grid and checkpoints do); a file in its place is an error.
+        #expect(b.run("save(\"\(folder)/made/here/s.ddsession\")") == "")
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/made/here/s.ddsession"))
+        FileManager.default.createFile(atPath: "\(folder)/plain", contents: Data("x".utf8))
+        #expect(b.run("save(\"\(folder)/plain/s.ddsession\")").contains("error: cannot write session file"))
         #expect(b.run("save(\"/sys/s.ddsession\")").contains("error: cannot write session file '/sys/s.ddsession'"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
         #expect(b.run("t = t + 1\nprint(t)") == "6\n")
