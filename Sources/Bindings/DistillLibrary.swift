@@ -14,7 +14,7 @@ public enum DistillLibrary {
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
                                             .named("dsa"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
                                             .named("checkpoint"), .named("every", default: .number(100))],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC matching k-means representative real batches). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH` (method dm), the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC matching k-means representative real batches). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
@@ -22,9 +22,6 @@ public enum DistillLibrary {
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
                 let seed = try context.seed(args)
                 let checkpoint = try checkpointArgument(args)
-                if checkpoint != nil && method != "dm" {
-                    throw args.error(args.index("checkpoint"), "checkpoints are available for method dm so far, not \(method)")
-                }
                 let options = try DistillOptions(args, dataset: dataset)
                 do {
                     let set: SyntheticSet
@@ -46,7 +43,7 @@ public enum DistillLibrary {
                             }
                             c.distance = d
                         }
-                        set = try DatasetCondensation.run(dataset, config: c, progress: context.progress)
+                        set = try DatasetCondensation.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
                     case "idc", "dream":
                         var factor = 2
                         if let f = try args.optionalInteger("factor") {
@@ -57,8 +54,8 @@ public enum DistillLibrary {
                                                 : DREAM.reference(for: dataset, ipc: ipc, factor: factor)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
-                        set = method == "idc" ? try IDC.run(dataset, config: c, progress: context.progress)
-                                              : try DREAM.run(dataset, config: c, progress: context.progress)
+                        set = method == "idc" ? try IDC.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
+                                              : try DREAM.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
                     default:
                         throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream)")
                     }

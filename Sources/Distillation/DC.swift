@@ -81,7 +81,11 @@ public struct DCConfig: Codable, Equatable, Sendable {
 /// under a fresh network, compared layer by layer; the images follow the distance's gradient.
 public enum DatasetCondensation {
     /// Distils `data.train` into `config.ipc` images per class.
-    public static func run(_ data: Dataset, config: DCConfig, progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
+    /// With a `checkpoint`, the loop state is saved at iteration boundaries (every `every`
+    /// iterations, at the end, and on Ctrl-C the last finished iteration), and a run given the
+    /// same path and settings resumes from it with the bits of an unbroken run.
+    public static func run(_ data: Dataset, config: DCConfig, checkpoint: Checkpoint? = nil,
+                           progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
         try config.validate()
         let split = data.train
         let classes = data.classCount
@@ -98,15 +102,31 @@ public enum DatasetCondensation {
                        "distance": config.distance.rawValue, "dsa": dsa?.strategy ?? "none", "model": config.model.description,
                        "init": config.initialization.rawValue, "select": config.selection.description, "seed": "\(config.seed)"])
         var state = DCState(images: images, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        progress.begin(config.method, total: config.iterations)
+        var start = 0
+        if let saved = try checkpoint?.load(method: config.method, config: config) {
+            try ImageLoopState.resume(from: saved, method: config.method, total: config.iterations, images: &state.images,
+                                      optimizer: &state.optimizer, rng: &rng, result: &result)
+            start = saved.step
+        }
+        progress.begin(start > 0 ? "\(config.method) (resumed from iteration \(start))" : config.method, total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
-        for it in 0..<config.iterations {
+        for it in start..<config.iterations {
+            let boundary = ImageLoopState.state(state.images, state.optimizer, rng, result)
             let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
-            guard complete else { result.interrupted = true; break }
+            guard complete else {
+                // Stopped inside an iteration: the checkpoint keeps the last finished one.
+                try checkpoint?.save(boundary, method: config.method, config: config)
+                result.interrupted = true
+                break
+            }
             result.loss.append(loss)
             result.iterations = it + 1
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            if Interrupt.isRequested && it + 1 < config.iterations { result.interrupted = true; break }
+            let stopping = Interrupt.isRequested && it + 1 < config.iterations
+            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
+                try checkpoint.save(ImageLoopState.state(state.images, state.optimizer, rng, result), method: config.method, config: config)
+            }
+            if stopping { result.interrupted = true; break }
         }
         images = state.images
         result.images = images

@@ -52,7 +52,7 @@ public enum DistributionMatching {
         var opt = SGD(learningRate: config.learningRate, momentum: config.momentum)
         var start = 0
         if let saved = try checkpoint?.load(method: "dm", config: config) {
-            try resume(from: saved, images: &images, optimizer: &opt, rng: &rng, result: &result, config: config)
+            try ImageLoopState.resume(from: saved, method: "dm", total: config.iterations, images: &images, optimizer: &opt, rng: &rng, result: &result)
             start = saved.step
         }
         progress.begin(start > 0 ? "dm (resumed from iteration \(start))" : "dm", total: config.iterations)
@@ -65,7 +65,7 @@ public enum DistributionMatching {
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
             let stopping = Interrupt.isRequested && it + 1 < config.iterations
             if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
-                try checkpoint.save(state(images, opt, rng, result), method: "dm", config: config)
+                try checkpoint.save(ImageLoopState.state(images, opt, rng, result), method: "dm", config: config)
             }
             if stopping { result.interrupted = true; break }
         }

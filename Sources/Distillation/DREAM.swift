@@ -22,8 +22,9 @@ public enum DREAM {
     }
 
     /// Runs IDC with the config's selection (use `reference(for:ipc:)` for DREAM's).
-    public static func run(_ data: Dataset, config: IDCConfig, progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try IDC.run(data, config: config, progress: progress)
+    public static func run(_ data: Dataset, config: IDCConfig, checkpoint: Checkpoint? = nil,
+                           progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
+        try IDC.run(data, config: config, checkpoint: checkpoint, progress: progress)
     }
 
     /// Split indices of `count` representatives of class `c`: k-means with k = `count` (at most

@@ -121,7 +121,10 @@ public struct IDCConfig: Codable, Equatable, Sendable {
 public enum IDC {
     /// Distils `data.train` into `config.ipc` stored images per class (each decoding into
     /// factor² training images: see `SyntheticSet.trainingImages()`).
-    public static func run(_ data: Dataset, config: IDCConfig, progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
+    /// With a `checkpoint`, the loop state is saved at iteration boundaries and a run given the
+    /// same path and settings resumes from it, as for DC.
+    public static func run(_ data: Dataset, config: IDCConfig, checkpoint: Checkpoint? = nil,
+                           progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
         try config.validate()
         let split = data.train
         let classes = data.classCount
@@ -142,15 +145,30 @@ public enum IDC {
                        "model": config.model.description, "init": config.initialization.rawValue,
                        "select": config.selection.description, "seed": "\(config.seed)"])
         var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        progress.begin(method, total: config.iterations)
+        var start = 0
+        if let saved = try checkpoint?.load(method: method, config: config) {
+            try ImageLoopState.resume(from: saved, method: method, total: config.iterations, images: &state.pixels,
+                                      optimizer: &state.optimizer, rng: &rng, result: &result)
+            start = saved.step
+        }
+        progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: config.iterations)
         defer { progress.end(interrupted: result.interrupted) }
-        for it in 0..<config.iterations {
+        for it in start..<config.iterations {
+            let boundary = ImageLoopState.state(state.pixels, state.optimizer, rng, result)
             let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng)
-            guard complete else { result.interrupted = true; break }
+            guard complete else {
+                try checkpoint?.save(boundary, method: method, config: config)
+                result.interrupted = true
+                break
+            }
             result.loss.append(loss)
             result.iterations = it + 1
             progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            if Interrupt.isRequested && it + 1 < config.iterations { result.interrupted = true; break }
+            let stopping = Interrupt.isRequested && it + 1 < config.iterations
+            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
+                try checkpoint.save(ImageLoopState.state(state.pixels, state.optimizer, rng, result), method: method, config: config)
+            }
+            if stopping { result.interrupted = true; break }
         }
         result.images = try setup.normalization.normalized(state.pixels)
         return result
