@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["Kernels"], swiftSettings: fastFlags),
         .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
-        .target(name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CZlib"]),
+        .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG", "CZlib"]),
         .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
         .target(name: "Distillation", dependencies: ["NeuralNet", "Data", "Persistence"], swiftSettings: fastFlags),
         // Session files and checkpoints: the container format, atomic writes.

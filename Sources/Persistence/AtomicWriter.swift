@@ -36,10 +36,12 @@ public struct AtomicWriter {
     }
 
     /// Replaces `path` with `bytes`. On any failure the temporary file is removed and `path`
-    /// is untouched. `what` names the file in messages ("session file", "checkpoint").
+    /// is untouched. `what` names the file in messages ("session file", "checkpoint"; empty: just
+    /// the path).
     public func write(_ bytes: [UInt8], to path: String, what: String = "file") throws {
-        func fail(_ message: String) -> PersistenceError { PersistenceError(.io, "cannot write \(what) '\(path)': \(message)") }
-        guard !path.isEmpty else { throw PersistenceError(.io, "cannot write \(what): the path is empty") }
+        let subject = what.isEmpty ? "'\(path)'" : "\(what) '\(path)'"
+        func fail(_ message: String) -> PersistenceError { PersistenceError(.io, "cannot write \(subject): \(message)") }
+        guard !path.isEmpty else { throw PersistenceError(.io, "cannot write \(what.isEmpty ? "a file" : what): the path is empty") }
         guard !path.hasSuffix("/") else { throw fail("the path names a folder, not a file") }
         let folder = AtomicWriter.parentFolder(of: path)
         var st = stat()

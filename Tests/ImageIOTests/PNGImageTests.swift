@@ -2,6 +2,7 @@
 // damaged files, atomic writes and write failures, tensor conversions.
 import Foundation
 import Testing
+import Persistence
 import TensorCore
 @testable import ImageIO
 
@@ -136,12 +137,13 @@ func roundTripIsBitExact(channels: Int) throws {
     #expect(dir.contents == ["file"])
 }
 
-@Test func fullDiskIsAnError() throws {
-    let fd = open("/dev/full", O_WRONLY)
-    try #require(fd >= 0, "no /dev/full on this system")
-    defer { close(fd) }
-    let message = readError { try AtomicFile.writeAll(fd, [1, 2, 3], path: "x.png", op: "png") }
-    #expect(message.contains("disk is full"))
+@Test func fullDiskIsAnErrorAndLeavesNoFile() throws {
+    let dir = try TempFolder()
+    defer { dir.remove() }
+    let full = AtomicWriter(faults: AtomicWriter.Faults(write: (errno: ENOSPC, afterBytes: 1)))
+    let message = readError { try AtomicFile.write([1, 2, 3], to: dir.file("x.png"), op: "png", writer: full) }
+    #expect(message.hasPrefix("png: cannot write '\(dir.file("x.png"))': the disk is full"))
+    #expect(dir.contents.isEmpty)
 }
 
 @Test func writeReplacesAnExistingFile() throws {
