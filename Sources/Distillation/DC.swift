@@ -102,31 +102,12 @@ public enum DatasetCondensation {
                        "distance": config.distance.rawValue, "dsa": dsa?.strategy ?? "none", "model": config.model.description,
                        "init": config.initialization.rawValue, "select": config.selection.description, "seed": "\(config.seed)"])
         var state = DCState(images: images, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        var start = 0
-        if let saved = try checkpoint?.load(method: config.method, config: config) {
-            try ImageLoopState.resume(from: saved, method: config.method, total: config.iterations, images: &state.images,
-                                      optimizer: &state.optimizer, rng: &rng, result: &result)
-            start = saved.step
-        }
-        progress.begin(start > 0 ? "\(config.method) (resumed from iteration \(start))" : config.method, total: config.iterations)
-        defer { progress.end(interrupted: result.interrupted) }
-        for it in start..<config.iterations {
-            let boundary = ImageLoopState.state(state.images, state.optimizer, rng, result)
-            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
-            guard complete else {
-                // Stopped inside an iteration: the checkpoint keeps the last finished one.
-                try checkpoint?.save(boundary, method: config.method, config: config)
-                result.interrupted = true
-                break
-            }
-            result.loss.append(loss)
-            result.iterations = it + 1
-            progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            let stopping = Interrupt.isRequested && it + 1 < config.iterations
-            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
-                try checkpoint.save(ImageLoopState.state(state.images, state.optimizer, rng, result), method: config.method, config: config)
-            }
-            if stopping { result.interrupted = true; break }
+        try ImageLoopState.run(method: config.method, total: config.iterations, config: config, checkpoint: checkpoint,
+                               progress: progress, images: &state.images, optimizer: &state.optimizer, rng: &rng,
+                               result: &result) { images, optimizer, rng in
+            var s = DCState(images: images, optimizer: optimizer)
+            defer { images = s.images; optimizer = s.optimizer }
+            return try iteration(&s, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
         }
         images = state.images
         result.images = images

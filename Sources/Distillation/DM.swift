@@ -50,24 +50,10 @@ public enum DistributionMatching {
                        "dsa": dsa.strategy, "model": config.model.description, "init": config.initialization.rawValue,
                        "seed": "\(config.seed)"])
         var opt = SGD(learningRate: config.learningRate, momentum: config.momentum)
-        var start = 0
-        if let saved = try checkpoint?.load(method: "dm", config: config) {
-            try ImageLoopState.resume(from: saved, method: "dm", total: config.iterations, images: &images, optimizer: &opt, rng: &rng, result: &result)
-            start = saved.step
-        }
-        progress.begin(start > 0 ? "dm (resumed from iteration \(start))" : "dm", total: config.iterations)
-        defer { progress.end(interrupted: result.interrupted) }
-        for it in start..<config.iterations {
-            let loss = try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,
-                                batchReal: config.batchReal, dsa: dsa, model: config.model, rng: &rng)
-            result.loss.append(loss)
-            result.iterations = it + 1
-            progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            let stopping = Interrupt.isRequested && it + 1 < config.iterations
-            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
-                try checkpoint.save(ImageLoopState.state(images, opt, rng, result), method: "dm", config: config)
-            }
-            if stopping { result.interrupted = true; break }
+        try ImageLoopState.run(method: "dm", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
+                               images: &images, optimizer: &opt, rng: &rng, result: &result) { images, opt, rng in
+            (try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,
+                      batchReal: config.batchReal, dsa: dsa, model: config.model, rng: &rng), true)
         }
         result.images = images
         return result

@@ -145,30 +145,12 @@ public enum IDC {
                        "model": config.model.description, "init": config.initialization.rawValue,
                        "select": config.selection.description, "seed": "\(config.seed)"])
         var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        var start = 0
-        if let saved = try checkpoint?.load(method: method, config: config) {
-            try ImageLoopState.resume(from: saved, method: method, total: config.iterations, images: &state.pixels,
-                                      optimizer: &state.optimizer, rng: &rng, result: &result)
-            start = saved.step
-        }
-        progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: config.iterations)
-        defer { progress.end(interrupted: result.interrupted) }
-        for it in start..<config.iterations {
-            let boundary = ImageLoopState.state(state.pixels, state.optimizer, rng, result)
-            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng)
-            guard complete else {
-                try checkpoint?.save(boundary, method: method, config: config)
-                result.interrupted = true
-                break
-            }
-            result.loss.append(loss)
-            result.iterations = it + 1
-            progress.update(step: it + 1, figures: [("loss", Double(loss))])
-            let stopping = Interrupt.isRequested && it + 1 < config.iterations
-            if let checkpoint, checkpoint.isDue(step: it + 1, of: config.iterations, stopping: stopping) {
-                try checkpoint.save(ImageLoopState.state(state.pixels, state.optimizer, rng, result), method: method, config: config)
-            }
-            if stopping { result.interrupted = true; break }
+        try ImageLoopState.run(method: method, total: config.iterations, config: config, checkpoint: checkpoint,
+                               progress: progress, images: &state.pixels, optimizer: &state.optimizer, rng: &rng,
+                               result: &result) { pixels, optimizer, rng in
+            var s = IDCState(pixels: pixels, optimizer: optimizer)
+            defer { pixels = s.pixels; optimizer = s.optimizer }
+            return try iteration(&s, split: split, classes: classes, config: config, setup: setup, rng: &rng)
         }
         result.images = try setup.normalization.normalized(state.pixels)
         return result

@@ -1,0 +1,71 @@
+// The outer loop every image-optimising method shares (DM, DC/DSA, IDC/DREAM): iterations with
+// progress, Ctrl-C and checkpoints of the state kept between iterations: the synthetic images
+// (pixels for IDC), the SGD momentum buffer, the generator and the loss history.
+import TensorCore
+import NeuralNet
+
+/// Running, saving and restoring an image-optimisation loop at iteration boundaries.
+enum ImageLoopState {
+    /// Runs the iterations `result` has not done yet, up to `total`: resumes from `checkpoint`
+    /// when it holds a state for these settings, reports progress, stops on Ctrl-C, and saves
+    /// the state every `checkpoint.every` iterations, at the end and when stopping. `iteration`
+    /// returns the loss and false when Ctrl-C stopped it midway (the checkpoint then keeps the
+    /// last finished iteration). `images` are the optimised tensor as the method stores it.
+    static func run<Config: Encodable>(
+        method: String, total: Int, config: Config, checkpoint: Checkpoint?, progress: ProgressSink,
+        images: inout Tensor, optimizer: inout SGD, rng: inout SeededRNG, result: inout SyntheticSet,
+        iteration: (inout Tensor, inout SGD, inout SeededRNG) throws -> (loss: Float, complete: Bool)
+    ) throws {
+        var start = 0
+        if let saved = try checkpoint?.load(method: method, config: config) {
+            try resume(from: saved, method: method, total: total, images: &images, optimizer: &optimizer, rng: &rng, result: &result)
+            start = saved.step
+        }
+        progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: total)
+        defer { progress.end(interrupted: result.interrupted) }
+        for it in start..<total {
+            let boundary = checkpoint == nil ? nil : state(images, optimizer, rng, result)
+            let (loss, complete) = try iteration(&images, &optimizer, &rng)
+            guard complete else {
+                if let checkpoint, let boundary { try checkpoint.save(boundary, method: method, config: config) }
+                result.interrupted = true
+                return
+            }
+            result.loss.append(loss)
+            result.iterations = it + 1
+            progress.update(step: it + 1, figures: [("loss", Double(loss))])
+            let stopping = Interrupt.isRequested && it + 1 < total
+            if let checkpoint, checkpoint.isDue(step: it + 1, of: total, stopping: stopping) {
+                try checkpoint.save(state(images, optimizer, rng, result), method: method, config: config)
+            }
+            if stopping { result.interrupted = true; return }
+        }
+    }
+
+    /// The state after the iterations `result` records.
+    static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet) -> Checkpoint.State {
+        var tensors = ["images": [images]]
+        if let v = optimizer.velocity { tensors["velocity"] = v }
+        return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors)
+    }
+
+    /// Puts a saved state back into the loop's variables, checking it fits this run of
+    /// `total` iterations.
+    static func resume(from saved: Checkpoint.State, method: String, total: Int, images: inout Tensor, optimizer: inout SGD,
+                       rng: inout SeededRNG, result: inout SyntheticSet) throws {
+        guard saved.step <= total else {
+            throw TensorError("\(method): the checkpoint has \(saved.step) iterations done, more than the \(total) asked for (HINT: ask for \(saved.step) or more, or give another checkpoint path)")
+        }
+        guard let saved0 = saved.tensors["images"], saved0.count == 1, saved0[0].shape == images.shape else {
+            throw TensorError("\(method): the checkpoint's images do not have shape \(images.shape.shapeText)")
+        }
+        if let v = saved.tensors["velocity"] {
+            guard v.count == 1, v[0].shape == images.shape else { throw TensorError("\(method): the checkpoint's momentum does not match the images") }
+            optimizer.restore(velocity: v)
+        }
+        images = saved0[0]
+        rng = saved.rng
+        result.loss = saved.loss
+        result.iterations = saved.step
+    }
+}
