@@ -8,10 +8,12 @@ struct Distill: ParsableCommand {
         commandName: "distill",
         abstract: "Distillery: a notebook-style REPL for dataset distillation.",
         discussion: """
-        With no arguments, starts the REPL (prompts and line editing on a terminal; commands
-        read from standard input without prompts otherwise). Exit codes: 0 ok, 1 notebook
-        check failed, 64 usage, 65 syntax error, 66 input file missing, 70 runtime error,
-        130 interrupted.
+        With no arguments, starts the REPL (prompts and line editing on a terminal; commands \
+        read from standard input without prompts otherwise). Type help() at the prompt for the \
+        builtins; docs/ has the language, REPL and method references.
+
+        Exit codes: 0 ok, 1 notebook check failed, 64 usage, 65 syntax error, 66 input file \
+        missing, 70 runtime error, 130 interrupted.
         """,
         version: Repl.version,
         subcommands: [Run.self, NotebookCommand.self])
