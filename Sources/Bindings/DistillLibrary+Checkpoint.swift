@@ -1,5 +1,7 @@
-// The `checkpoint=` and `every=` arguments shared by long-running builtins.
+// The `checkpoint=` and `every=` arguments shared by long-running builtins (distill, train,
+// evaluate), and what identifies a train or evaluate run in its checkpoint.
 import Distillation
+import NeuralNet
 import Script
 
 /// The checkpoint a call asks for, or nil when `checkpoint` is none.
@@ -10,4 +12,15 @@ func checkpointArgument(_ args: Arguments) throws -> Checkpoint? {
     guard every >= 1 else { throw args.error(args.index("every"), "every must be at least 1, got \(every)") }
     makeParentFolder(of: path)
     return try Checkpoint(path: path, every: every)
+}
+
+/// What identifies a `train` or `evaluate` run in its checkpoint: resuming with any of these
+/// different is an error naming the field.
+struct RunIdentity: Encodable {
+    var model: ModelSpec
+    var train: TrainConfig
+    var aug: String
+    var seed: UInt64
+    var data: String
+    var images: Int
 }

@@ -65,8 +65,9 @@ public enum DistillLibrary {
             Builtin("evaluate", parameters: [.required("set"), .required("data"), .named("model"), .named("runs", default: .number(5)),
                                              .named("epochs", default: .number(300)), .named("lr"), .named("batch", default: .number(256)),
                                              .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
-                                             .named("aug", default: .string("auto")), .named("seed")],
-                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate.",
+                                             .named("aug", default: .string("auto")), .named("seed"),
+                                             .named("checkpoint"), .named("every", default: .number(1))],
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate. With `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).",
                     example: "r = evaluate(syn, data, runs=5, epochs=300)\nprint(r.mean, r.std)") { args, context in
                 let (setDataset, images, labels) = try trainingSet(args, 0)
                 let dataset = try datasetArgument(args, 1)
@@ -97,12 +98,15 @@ public enum DistillLibrary {
                     augment = try augmentation(args, "aug")
                 }
                 let seed = try context.seed(args)
+                let hook = try checkpointArgument(args)?.evaluationHook(
+                    config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
+                    runs: runs)
                 do {
                     let result = try Evaluation.run(
                         images: images, labels: labels, testImages: dataset.test.images, testLabels: dataset.test.labels,
                         config: config, runs: runs, seed: seed,
                         makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
-                        augment: augment, progress: context.progress)
+                        augment: augment, progress: context.progress, hook: hook)
                     return .host(ResultObject(result))
                 } catch let e as TensorError { throw ScriptError(e.message) }
             },

@@ -37,17 +37,22 @@ public enum ModelLibrary {
             Builtin("train", parameters: [.required("model"), .required("data"), .named("epochs", default: .number(10)),
                                           .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
                                           .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
-                                          .named("aug", default: .string("none")), .named("seed")],
-                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model.",
+                                          .named("aug", default: .string("none")), .named("seed"),
+                                          .named("checkpoint"), .named("every", default: .number(1))],
+                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model. With `checkpoint=PATH`, weights, momentum, generator and history are saved there every `every` epochs, at the end and on Ctrl-C; the same call again resumes from it and ends with the same weights as an unbroken run.",
                     example: "net = train(convnet(), data, epochs=5)\naccuracy(net, data)") { args, context in
                 let spec = try args.host(0, ModelObject.self, expected: "model").spec
                 let (dataset, images, labels) = try trainingSet(args, 1)
                 let config = try trainConfig(args)
                 let dsa = try augmentation(args, "aug")
-                var rng = SeededRNG(seed: try context.seed(args))
+                let seed = try context.seed(args)
+                let hook = try checkpointArgument(args)?.trainHook(
+                    config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
+                    epochs: config.epochs)
+                var rng = SeededRNG(seed: seed)
                 let model = try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
                 let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
-                                                augment: dsa, progress: context.progress, title: "train \(model.name)")
+                                                augment: dsa, progress: context.progress, title: "train \(model.name)", hook: hook)
                 let object = ModelObject(spec, model: model)
                 object.history = history
                 return .host(object)

@@ -60,16 +60,13 @@ final class SessionReader {
     let blobs: BlobStore
     let session: Session
     let fileLabel: String
-    /// When true, a variable whose data set is gone is left out instead of failing the load.
-    let skipMissingData: Bool
     private var datasets: [String: Dataset] = [:]
     var skipped: [(name: String, reason: String)] = []
 
-    init(blobs: BlobStore, session: Session, fileLabel: String, skipMissingData: Bool) {
+    init(blobs: BlobStore, session: Session, fileLabel: String) {
         self.blobs = blobs
         self.session = session
         self.fileLabel = fileLabel
-        self.skipMissingData = skipMissingData
     }
 
     /// A data set that could not be opened again.
@@ -165,7 +162,7 @@ extension Session {
         guard let seed = UInt64(manifest.seed), let draws = UInt64(manifest.seedDraws) else {
             throw PersistenceError(.badManifest, "\(label): the seed is not a 64-bit integer")
         }
-        let reader = SessionReader(blobs: blobs, session: self, fileLabel: label, skipMissingData: skipMissingData)
+        let reader = SessionReader(blobs: blobs, session: self, fileLabel: label)
         var restored: [(String, Value)] = []
         for v in manifest.variables {
             guard Value.isValidName(v.name) else {

@@ -32,18 +32,34 @@ public enum Evaluation {
         images: Tensor, labels: [Int], testImages: Tensor, testLabels: [Int],
         config: TrainConfig, runs: Int, seed: UInt64,
         makeModel: (inout SeededRNG) throws -> Model,
-        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress()
+        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), hook: EvaluationHook? = nil
     ) throws -> EvaluationResult {
         guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
         var master = SeededRNG(seed: seed)
         var result = EvaluationResult(accuracies: [], architecture: "", epochs: config.epochs, trainImages: labels.count)
-        for r in 0..<runs {
+        if let resume = hook?.resume {
+            guard resume.accuracies.count <= runs else {
+                throw TensorError("evaluate: the checkpoint has \(resume.accuracies.count) runs done, more than the \(runs) asked for")
+            }
+            master = resume.master
+            result.accuracies = resume.accuracies
+            var probe = SeededRNG(seed: 0)
+            result.architecture = try makeModel(&probe).name
+        }
+        for r in result.accuracies.count..<runs {
+            let masterBefore = master
             var rng = master.fork()
             let model = try makeModel(&rng)
             result.architecture = model.name
             let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
                                             augment: augment, progress: progress, title: "evaluate \(r + 1)/\(runs)")
             result.accuracies.append(try Trainer.accuracy(model, images: testImages, labels: testLabels))
+            // A run cut short is not kept in the checkpoint: resuming trains it again in full.
+            if history.interrupted {
+                try hook?.afterRun(Array(result.accuracies.dropLast()), masterBefore, true)
+            } else {
+                try hook?.afterRun(result.accuracies, master, false)
+            }
             if history.interrupted { result.interrupted = true; break }
         }
         return result
@@ -53,3 +69,16 @@ public enum Evaluation {
 #if canImport(Foundation)
 import Foundation
 #endif
+
+/// How an evaluation is checkpointed: the finished runs' accuracies with the generator that
+/// seeds the next run, to resume from and to save after each run.
+public struct EvaluationHook {
+    public var resume: (accuracies: [Float], master: SeededRNG)?
+    public var afterRun: (_ accuracies: [Float], _ master: SeededRNG, _ stopping: Bool) throws -> Void
+
+    public init(resume: (accuracies: [Float], master: SeededRNG)?,
+                afterRun: @escaping ([Float], SeededRNG, Bool) throws -> Void) {
+        self.resume = resume
+        self.afterRun = afterRun
+    }
+}

@@ -53,17 +53,20 @@ public enum Trainer {
     @discardableResult
     public static func train(
         _ model: Model, images: Tensor, labels: [Int], config: TrainConfig, rng: inout SeededRNG,
-        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), title: String = "train"
+        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), title: String = "train",
+        hook: TrainHook? = nil
     ) throws -> TrainHistory {
         try config.validate()
         try checkLabelled(images, labels, classes: model.classes, op: "train")
         let n = labels.count
         var history = TrainHistory()
         var sgd = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
-        progress.begin(title, total: config.epochs)
-        defer { progress.end(interrupted: history.interrupted) }
         var lastRate = config.learningRate
-        for epoch in 0..<config.epochs {
+        let start = hook?.resume?.epoch ?? 0
+        try hook?.resume?.restore(into: model, sgd: &sgd, rate: &lastRate, history: &history, rng: &rng, config: config)
+        progress.begin(start > 0 ? "\(title) (resumed from epoch \(start))" : title, total: config.epochs)
+        defer { progress.end(interrupted: history.interrupted) }
+        for epoch in start..<config.epochs {
             let rate = config.schedule.rate(base: config.learningRate, epoch: epoch)
             if rate != lastRate {
                 // The reference re-creates the optimiser when the rate drops: momentum restarts.
@@ -91,6 +94,11 @@ public enum Trainer {
             history.loss.append(Float(lossSum / Double(Swift.max(n, 1))))
             history.accuracy.append(Float(correct) / Float(Swift.max(n, 1)))
             progress.update(step: epoch + 1, figures: [("loss", Double(history.loss.last!)), ("acc", Double(history.accuracy.last!))])
+            if let hook {
+                try hook.afterEpoch(TrainState(epoch: epoch + 1, rng: rng, rate: lastRate, velocity: sgd.velocity,
+                                               parameters: model.parameters, buffers: model.buffers, history: history),
+                                    Interrupt.isRequested)
+            }
             if Interrupt.isRequested { history.interrupted = true; break }
         }
         return history

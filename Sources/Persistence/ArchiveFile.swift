@@ -63,10 +63,13 @@ public enum ArchiveFile {
         area.reserveCapacity(blobs.entries.reduce(0) { $0 + $1.values.count * 4 })
         for (name, values) in blobs.entries {
             let start = area.count
+            #if _endian(little)
+            values.withUnsafeBytes { area.append(contentsOf: $0) }
+            #else
             for v in values {
-                let bits = v.bitPattern.littleEndian
-                withUnsafeBytes(of: bits) { area.append(contentsOf: $0) }
+                withUnsafeBytes(of: v.bitPattern.littleEndian) { area.append(contentsOf: $0) }
             }
+            #endif
             let crc = area[start...].withUnsafeBytes { CRC32.checksum($0) }
             entries.append(BlobEntry(name: name, offset: start, count: values.count, crc32: crc))
         }
@@ -191,10 +194,13 @@ public enum ArchiveFile {
                     throw failure(.damaged, "the data of '\(b.name)' is damaged (CRC-32 mismatch)")
                 }
                 var values = [Float](repeating: 0, count: b.count)
-                for i in 0..<b.count {
-                    let bits = piece.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
-                    values[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                values.withUnsafeMutableBytes { out in
+                    guard let base = piece.baseAddress, let target = out.baseAddress else { return }
+                    target.copyMemory(from: base, byteCount: piece.count)
                 }
+                #if _endian(big)
+                for i in values.indices { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
+                #endif
                 store[b.name] = values
             }
         }
