@@ -97,7 +97,10 @@ extension KMeans {
             x.withUnsafeBufferPointer { xp in
                 sums.withUnsafeMutableBufferPointer { sp in
                     let (xb, sb) = (xp.baseAddress!, sp.baseAddress!)
-                    ThreadPool.forRanges(d, minChunk: 64) { cols in
+                    // Column chunks of 128 as separate work items (dynamic over the pool).
+                    let chunks = (d + 127) / 128
+                    ThreadPool.run(chunks) { chunk in
+                        let cols = (chunk * 128)..<min(d, (chunk + 1) * 128)
                         for i in 0..<n {
                             let row = xb + i * d, sum = sb + labels[i] * d
                             for j in cols { sum[j] += Double(row[j]) }

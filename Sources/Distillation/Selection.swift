@@ -43,11 +43,13 @@ public enum Selection {
                 ? "select: class \(c) has no images in this split"
                 : "select: class \(c) has \(pool.count) images, fewer than the \(k) per class asked for")
         }
+        var net: Model?
         if method != .random {
             guard let model else { throw TensorError("select: method '\(method.rawValue)' needs a model for its features") }
             guard model.inputShape == split.imageShape else {
                 throw TensorError("select: model \(model.name) takes images \(model.inputShape.shapeText), the split has \(split.imageShape.shapeText)")
             }
+            net = model
         }
         progress.begin("select \(method.rawValue)", total: split.classCount)
         var done = false
@@ -55,25 +57,32 @@ public enum Selection {
         var out = [Int]()
         out.reserveCapacity(k * split.classCount)
         for (c, pool) in split.classIndex.enumerated() {
-            let picked: [Int]
-            switch method {
-            case .random:
-                picked = try split.randomIndices(ofClass: c, count: k, rng: &rng)
-            case .herding, .kcenter, .kmeans:
-                let features = try embedding(split, indices: pool, model: model!)
-                let rows: [Int]
-                switch method {
-                case .herding: rows = try herding(features, k: k)
-                case .kcenter: rows = try kCenterGreedy(features, k: k, rng: &rng)
-                default: rows = try KMeans.nearest(features, to: KMeans.fit(features, k: k, rng: &rng).centroids)
-                }
-                picked = rows.map { pool[$0] }
+            if let net {
+                let features = try embedding(split, indices: pool, model: net)
+                out += try choose(features, k: k, method: method, rng: &rng).map { pool[$0] }
+            } else {
+                out += try split.randomIndices(ofClass: c, count: k, rng: &rng)
             }
-            out += picked
             progress.update(step: c + 1, figures: [])
         }
         done = true
         return out
+    }
+
+    /// Lower-level: `k` rows of one class's features [n, d] chosen by `method` (`random` draws
+    /// from `rng` as `DatasetSplit.randomIndices` does).
+    public static func choose(_ features: Tensor, k: Int, method: Method, rng: inout SeededRNG) throws -> [Int] {
+        switch method {
+        case .random:
+            // The first k of a seeded Fisher-Yates shuffle, as DatasetSplit.randomIndices.
+            let (n, _) = try checkedChoice(features, k: k, op: "random")
+            var order = Array(0..<n)
+            for i in 0..<k { order.swapAt(i, i + rng.nextInt(below: n - i)) }
+            return Array(order.prefix(k))
+        case .herding: return try herding(features, k: k)
+        case .kcenter: return try kCenterGreedy(features, k: k, rng: &rng)
+        case .kmeans: return try KMeans.nearest(features, to: KMeans.fit(features, k: k, rng: &rng).centroids)
+        }
     }
 
     /// `model.embed` of the images at `indices`, [count, features], in batches, without gradients.

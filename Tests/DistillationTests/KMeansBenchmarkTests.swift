@@ -28,6 +28,12 @@ private let kmeansBenchEnabled = ProcessInfo.processInfo.environment["DISTILL_SL
         return Tensor(unchecked: [n, d], data: x)
     }
 
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     static func env(_ name: String, _ fallback: Int) -> Int {
         ProcessInfo.processInfo.environment[name].flatMap(Int.init) ?? fallback
     }
@@ -36,28 +42,33 @@ private let kmeansBenchEnabled = ProcessInfo.processInfo.environment["DISTILL_SL
         let (n, d, k) = (Self.env("KMEANS_N", 5000), Self.env("KMEANS_D", 2048), Self.env("KMEANS_K", 128))
         let iterations = Self.env("KMEANS_ITERS", 20), repeats = Self.env("KMEANS_REPEATS", 3)
         let x = Self.features(n: n, d: d, seed: 1)
-        func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+        // Wall-clock and process CPU seconds, best of the repeats for each.
+        var best = ["fit": (Double.infinity, Double.infinity), "seeding": (Double.infinity, Double.infinity),
+                    "lloyd": (Double.infinity, Double.infinity)]
+        func timed(_ name: String, _ body: () throws -> Void) rethrows {
+            let (w0, c0) = (DispatchTime.now().uptimeNanoseconds, Self.cpuSeconds())
             try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - w0) / 1e9, cpu = Self.cpuSeconds() - c0
+            best[name] = (min(best[name]!.0, wall), min(best[name]!.1, cpu))
         }
-        var best = (fit: Double.infinity, seeding: Double.infinity, lloyd: Double.infinity)
         var rounds = 0
         for r in 0..<repeats {
             var rng = SeededRNG(seed: UInt64(r + 1))
             var result: (centroids: Tensor, assignment: [Int], inertia: Float)?
-            best.fit = min(best.fit, try seconds { result = try KMeans.fit(x, k: k, iterations: iterations, rng: &rng) })
+            try timed("fit") { result = try KMeans.fit(x, k: k, iterations: iterations, rng: &rng) }
             #expect(result.map { $0.inertia.isFinite && Set($0.assignment).count == k } == true)
-            // The two phases on their own (same work as inside fit).
+            // The two phases on their own (the same work as inside fit).
             var rng2 = SeededRNG(seed: UInt64(r + 1))
             let rows = KMeans.CenteredRows(x.data, n: n, d: d)
             var seeds = [Float]()
-            best.seeding = min(best.seeding, seconds { seeds = KMeans.plusPlusCentres(rows, k: k, rng: &rng2) })
-            best.lloyd = min(best.lloyd, seconds { rounds = KMeans.lloyd(rows, from: seeds, k: k, iterations: iterations).rounds })
+            timed("seeding") { seeds = KMeans.plusPlusCentres(rows, k: k, rng: &rng2) }
+            timed("lloyd") { rounds = KMeans.lloyd(rows, from: seeds, k: k, iterations: iterations).rounds }
         }
         let shape = "\(n)x\(d) k=\(k) iters=\(iterations)"
-        for (name, figure) in [("kmeans_fit", best.fit), ("kmeans_seeding", best.seeding), ("kmeans_lloyd", best.lloyd)] {
-            print("{\"name\": \"\(name)\", \"shape\": \"\(shape)\", \"figure\": \(String(format: "%.4f", figure)), \"unit\": \"s\", \"rounds\": \(rounds), \"threads\": \(ThreadPool.width)}")
+        for name in ["fit", "seeding", "lloyd"] {
+            let (wall, cpu) = best[name]!
+            print("{\"name\": \"kmeans_\(name)\", \"shape\": \"\(shape)\", \"figure\": \(String(format: "%.4f", wall)), \"unit\": \"s\", "
+                + "\"cpu_s\": \(String(format: "%.4f", cpu)), \"rounds\": \(rounds), \"threads\": \(ThreadPool.width)}")
         }
     }
 }

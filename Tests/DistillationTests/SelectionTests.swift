@@ -50,6 +50,17 @@ import NeuralNet
         #expect(rng == before, "the default start draws nothing")
     }
 
+    @Test func chooseDispatchesEveryMethod() throws {
+        let f = features(40, 5, seed: 9)
+        var a = SeededRNG(seed: 3), b = SeededRNG(seed: 3)
+        let random = try Selection.choose(f, k: 7, method: .random, rng: &a)
+        #expect(random == (try Selection.choose(f, k: 7, method: .random, rng: &b)))
+        #expect(Set(random).count == 7 && random.allSatisfy { (0..<40).contains($0) })
+        #expect(try Selection.choose(f, k: 7, method: .herding, rng: &a) == Selection.herding(f, k: 7))
+        var c = SeededRNG(seed: 4), e = SeededRNG(seed: 4)
+        #expect(try Selection.choose(f, k: 7, method: .kmeans, rng: &c) == KMeans.nearest(f, to: KMeans.fit(f, k: 7, rng: &e).centroids))
+    }
+
     @Test func choiceBadInput() throws {
         var rng = SeededRNG(seed: 1)
         let f = testTensor([4, 2], seed: 3)
