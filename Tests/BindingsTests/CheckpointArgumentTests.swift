@@ -30,6 +30,10 @@ import Testing
         #expect(dm.contains("batchReal: 8 here, 4 there"), "\(dm)")
         #expect(s.run("train(net, data, checkpoint=\"\(folder)/x\", every=0)").contains("every must be at least 1, got 0"))
         #expect(s.run("distill(data, checkpoint=\"\")").contains("the checkpoint path is empty"))
-        #expect(s.run("evaluate(data.train, data, checkpoint=\"\(folder)/no/such/e\", runs=1, epochs=1)").contains("does not exist"))
+        // A missing folder is made; a plain file where the folder should be is an error.
+        _ = s.run("evaluate(data.train, data, checkpoint=\"\(folder)/made/e\", runs=1, epochs=1)")
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/made/e"))
+        FileManager.default.createFile(atPath: "\(folder)/plain", contents: Data("x".utf8))
+        #expect(s.run("evaluate(data.train, data, checkpoint=\"\(folder)/plain/e\", runs=1, epochs=1)").contains("is not a folder"))
     }
 }
