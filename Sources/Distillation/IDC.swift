@@ -127,7 +127,7 @@ public enum IDC {
         let classes = data.classCount
         let method = config.selection == .random ? "idc" : "dream"
         try DatasetCondensation.checkShapes(split, config.model, classes: classes, method: method)
-        let setup = try Setup(config: config, normalization: data.normalization, imageShape: split.imageShape)
+        let setup = try Setup(config: config, normalization: data.normalization)
         var rng = SeededRNG(seed: config.seed)
         let pixels = try initialPixels(split, config: config, setup: setup, classes: classes, rng: &rng)
         var result = SyntheticSet(
@@ -142,14 +142,17 @@ public enum IDC {
                        "model": config.model.description, "init": config.initialization.rawValue,
                        "select": config.selection.description, "seed": "\(config.seed)"])
         var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        progress.begin(method, total: config.iterations)
+        // Progress counts rounds: an iteration takes an hour or more on a CPU.
+        let rounds = config.innerLoop
+        progress.begin(method, total: config.iterations * rounds)
         defer { progress.end(interrupted: result.interrupted) }
         for it in 0..<config.iterations {
-            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng)
+            let (loss, complete) = try iteration(&state, split: split, classes: classes, config: config, setup: setup, rng: &rng) { round, roundLoss in
+                progress.update(step: it * rounds + round, figures: [("loss", Double(roundLoss)), ("iteration", Double(it + 1))])
+            }
             guard complete else { result.interrupted = true; break }
             result.loss.append(loss)
             result.iterations = it + 1
-            progress.update(step: it + 1, figures: [("loss", Double(loss))])
             if Interrupt.isRequested && it + 1 < config.iterations { result.interrupted = true; break }
         }
         result.images = try setup.normalization.normalized(state.pixels)
@@ -171,7 +174,7 @@ public enum IDC {
         /// Per-channel constants [1, c, 1, 1] mapping pixels to normalised values: x·scale + shift.
         let scale: Tensor, shift: Tensor
 
-        init(config: IDCConfig, normalization: Normalization, imageShape: [Int]) throws {
+        init(config: IDCConfig, normalization: Normalization) throws {
             formation = try MultiFormation(factor: config.factor)
             matchAugment = try IDCAugment(strategy: config.matchAugment)
             netAugment = try IDCAugment(strategy: config.netAugment)
@@ -191,8 +194,10 @@ public enum IDC {
     /// One outer iteration: fresh network; `innerLoop` rounds of (per class: match, one image
     /// step) then one network update on real data. Returns the loss averaged over classes and
     /// rounds, and false when Ctrl-C stopped it after a round (the images keep the rounds done).
+    /// `report(round, loss)` is called after each round (counted from 1).
     static func iteration(
-        _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG
+        _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG,
+        report: (Int, Float) -> Void = { _, _ in }
     ) throws -> (loss: Float, complete: Bool) {
         let ipc = config.ipc
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
@@ -206,6 +211,7 @@ public enum IDC {
         for round in 0..<config.innerLoop {
             try selector.refresh(step: round, net: net, split: split, batch: config.batchReal, rng: &rng)
             let params = net.parameterVariables()
+            var roundTotal = 0.0
             for c in 0..<classes {
                 let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
                 let n = real.shape[0]
@@ -236,9 +242,11 @@ public enum IDC {
                 var p = [state.pixels]
                 try state.optimizer.step(&p, [grad])
                 state.pixels = p[0]
-                total += Double(loss.value.data[0])
+                roundTotal += Double(loss.value.data[0])
             }
             try updateNetwork(net, split: split, config: config, setup: setup, optimizer: &netOptimizer, rng: &rng)
+            total += roundTotal
+            report(round + 1, Float(roundTotal / Double(classes)))
             if Interrupt.isRequested && round + 1 < config.innerLoop {
                 return (Float(total / Double(classes * (round + 1))), false)
             }
