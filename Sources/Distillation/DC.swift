@@ -102,12 +102,13 @@ public enum DatasetCondensation {
                        "distance": config.distance.rawValue, "dsa": dsa?.strategy ?? "none", "model": config.model.description,
                        "init": config.initialization.rawValue, "select": config.selection.description, "seed": "\(config.seed)"])
         var state = DCState(images: images, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
+        // Progress counts matching steps: an iteration at IPC 10 takes minutes on a CPU.
         try ImageLoopState.run(method: config.method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, images: &state.images, optimizer: &state.optimizer, rng: &rng,
-                               result: &result) { images, optimizer, rng in
+                               progress: progress, stepsPerIteration: outer, images: &state.images,
+                               optimizer: &state.optimizer, rng: &rng, result: &result) { images, optimizer, rng, report in
             var s = DCState(images: images, optimizer: optimizer)
             defer { images = s.images; optimizer = s.optimizer }
-            return try iteration(&s, split: split, classes: classes, config: config, dsa: dsa, rng: &rng)
+            return try iteration(&s, split: split, classes: classes, config: config, dsa: dsa, rng: &rng, report: report)
         }
         images = state.images
         result.images = images
@@ -124,8 +125,10 @@ public enum DatasetCondensation {
     /// after the class loop) with `inner` epochs of network training on the synthetic set
     /// between them (not after the last). Returns the loss averaged over classes and steps, and
     /// false when Ctrl-C stopped it after a matching step (the images keep the steps done).
+    /// `report(step, loss)` is called after each matching step (counted from 1).
     static func iteration(
-        _ state: inout DCState, split: DatasetSplit, classes: Int, config: DCConfig, dsa: DSA?, rng: inout SeededRNG
+        _ state: inout DCState, split: DatasetSplit, classes: Int, config: DCConfig, dsa: DSA?, rng: inout SeededRNG,
+        report: (Int, Float) -> Void = { _, _ in }
     ) throws -> (loss: Float, complete: Bool) {
         let ipc = config.ipc
         let (outer, inner) = config.loops
@@ -141,6 +144,7 @@ public enum DatasetCondensation {
             let params = net.parameterVariables()
             var grad = Tensor.zeros(like: state.images)
             let size = state.images.count / (classes * ipc)
+            var stepTotal = 0.0
             for c in 0..<classes {
                 let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
                 let syn = Variable(try state.images.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), requiresGrad: true)
@@ -161,11 +165,13 @@ public enum DatasetCondensation {
                         (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
                     }
                 }
-                total += Double(loss.value.data[0])
+                stepTotal += Double(loss.value.data[0])
             }
             var params0 = [state.images]
             try state.optimizer.step(&params0, [grad])
             state.images = params0[0]
+            total += stepTotal
+            report(step + 1, Float(stepTotal / Double(classes)))
             if step == outer - 1 { break }
             if Interrupt.isRequested { return (Float(total / Double(classes * (step + 1))), false) }
             try GradientMatching.trainOnSet(net, images: state.images, labels: synLabels, epochs: inner,

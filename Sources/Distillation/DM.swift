@@ -51,7 +51,7 @@ public enum DistributionMatching {
                        "seed": "\(config.seed)"])
         var opt = SGD(learningRate: config.learningRate, momentum: config.momentum)
         try ImageLoopState.run(method: "dm", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
-                               images: &images, optimizer: &opt, rng: &rng, result: &result) { images, opt, rng in
+                               images: &images, optimizer: &opt, rng: &rng, result: &result) { images, opt, rng, _ in
             (try step(images: &images, optimizer: &opt, split: split, classes: classes, ipc: ipc,
                       batchReal: config.batchReal, dsa: dsa, model: config.model, rng: &rng), true)
         }

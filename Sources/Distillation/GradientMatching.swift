@@ -126,9 +126,15 @@ public enum GradientMatching {
         _ net: Model, _ params: [Variable], realGradients: [Tensor], synthetic x: Variable, labels: [Int],
         mode: BatchNormMode, distance: MatchingDistance, include: [Bool]
     ) throws -> Variable {
+        guard realGradients.count == params.count, include.count == params.count else {
+            throw TensorError("matching: \(realGradients.count) real gradients and \(include.count) flags for \(params.count) parameters")
+        }
+        // Only the gradients the distance reads are built as graphs (`ours` ignores rank-1 ones).
+        let used = params.indices.filter { include[$0] && (distance != .ours || params[$0].rank >= 2) }
+        guard !used.isEmpty else { throw MatchingDistance.nothingIncluded() }
         let loss = try net.forward(x, parameters: params, mode: mode).crossEntropy(labels: labels)
-        let g = try gradients(of: loss, wrt: params, createGraph: true)
-        return try distance(real: realGradients, syn: g, include: include)
+        let g = try gradients(of: loss, wrt: used.map { params[$0] }, createGraph: true)
+        return try distance(real: used.map { realGradients[$0] }, syn: g, include: [Bool](repeating: true, count: used.count))
     }
 
     /// Which parameters take part: all of them, or (IDC) only those of rank ≥ 3, i.e. without

@@ -130,7 +130,7 @@ public enum IDC {
         let classes = data.classCount
         let method = config.selection == .random ? "idc" : "dream"
         try DatasetCondensation.checkShapes(split, config.model, classes: classes, method: method)
-        let setup = try Setup(config: config, normalization: data.normalization, imageShape: split.imageShape)
+        let setup = try Setup(config: config, normalization: data.normalization)
         var rng = SeededRNG(seed: config.seed)
         let pixels = try initialPixels(split, config: config, setup: setup, classes: classes, rng: &rng)
         var result = SyntheticSet(
@@ -145,12 +145,13 @@ public enum IDC {
                        "model": config.model.description, "init": config.initialization.rawValue,
                        "select": config.selection.description, "seed": "\(config.seed)"])
         var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
+        // Progress counts rounds: an iteration takes an hour or more on a CPU.
         try ImageLoopState.run(method: method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, images: &state.pixels, optimizer: &state.optimizer, rng: &rng,
-                               result: &result) { pixels, optimizer, rng in
+                               progress: progress, stepsPerIteration: config.innerLoop, images: &state.pixels,
+                               optimizer: &state.optimizer, rng: &rng, result: &result) { pixels, optimizer, rng, report in
             var s = IDCState(pixels: pixels, optimizer: optimizer)
             defer { pixels = s.pixels; optimizer = s.optimizer }
-            return try iteration(&s, split: split, classes: classes, config: config, setup: setup, rng: &rng)
+            return try iteration(&s, split: split, classes: classes, config: config, setup: setup, rng: &rng, report: report)
         }
         result.images = try setup.normalization.normalized(state.pixels)
         return result
@@ -171,7 +172,7 @@ public enum IDC {
         /// Per-channel constants [1, c, 1, 1] mapping pixels to normalised values: x·scale + shift.
         let scale: Tensor, shift: Tensor
 
-        init(config: IDCConfig, normalization: Normalization, imageShape: [Int]) throws {
+        init(config: IDCConfig, normalization: Normalization) throws {
             formation = try MultiFormation(factor: config.factor)
             matchAugment = try IDCAugment(strategy: config.matchAugment)
             netAugment = try IDCAugment(strategy: config.netAugment)
@@ -191,8 +192,10 @@ public enum IDC {
     /// One outer iteration: fresh network; `innerLoop` rounds of (per class: match, one image
     /// step) then one network update on real data. Returns the loss averaged over classes and
     /// rounds, and false when Ctrl-C stopped it after a round (the images keep the rounds done).
+    /// `report(round, loss)` is called after each round (counted from 1).
     static func iteration(
-        _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG
+        _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG,
+        report: (Int, Float) -> Void = { _, _ in }
     ) throws -> (loss: Float, complete: Bool) {
         let ipc = config.ipc
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
@@ -206,6 +209,7 @@ public enum IDC {
         for round in 0..<config.innerLoop {
             try selector.refresh(step: round, net: net, split: split, batch: config.batchReal, rng: &rng)
             let params = net.parameterVariables()
+            var roundTotal = 0.0
             for c in 0..<classes {
                 let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
                 let n = real.shape[0]
@@ -236,9 +240,11 @@ public enum IDC {
                 var p = [state.pixels]
                 try state.optimizer.step(&p, [grad])
                 state.pixels = p[0]
-                total += Double(loss.value.data[0])
+                roundTotal += Double(loss.value.data[0])
             }
             try updateNetwork(net, split: split, config: config, setup: setup, optimizer: &netOptimizer, rng: &rng)
+            total += roundTotal
+            report(round + 1, Float(roundTotal / Double(classes)))
             if Interrupt.isRequested && round + 1 < config.innerLoop {
                 return (Float(total / Double(classes * (round + 1))), false)
             }

@@ -11,21 +11,28 @@ enum ImageLoopState {
     /// the state every `checkpoint.every` iterations, at the end and when stopping. `iteration`
     /// returns the loss and false when Ctrl-C stopped it midway (the checkpoint then keeps the
     /// last finished iteration). `images` are the optimised tensor as the method stores it.
+    /// Long iterations report `stepsPerIteration` sub-steps each through the `report(step, loss)`
+    /// callback they are given, so the progress bar moves within an iteration.
     static func run<Config: Encodable>(
         method: String, total: Int, config: Config, checkpoint: Checkpoint?, progress: ProgressSink,
+        stepsPerIteration: Int = 1,
         images: inout Tensor, optimizer: inout SGD, rng: inout SeededRNG, result: inout SyntheticSet,
-        iteration: (inout Tensor, inout SGD, inout SeededRNG) throws -> (loss: Float, complete: Bool)
+        iteration: (inout Tensor, inout SGD, inout SeededRNG, (Int, Float) -> Void) throws -> (loss: Float, complete: Bool)
     ) throws {
         var start = 0
         if let saved = try checkpoint?.load(method: method, config: config) {
             try resume(from: saved, method: method, total: total, images: &images, optimizer: &optimizer, rng: &rng, result: &result)
             start = saved.step
         }
-        progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: total)
+        let steps = Swift.max(1, stepsPerIteration)
+        progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: total * steps)
         defer { progress.end(interrupted: result.interrupted) }
         for it in start..<total {
             let boundary = checkpoint == nil ? nil : state(images, optimizer, rng, result)
-            let (loss, complete) = try iteration(&images, &optimizer, &rng)
+            let report = { (step: Int, loss: Float) in
+                if steps > 1 { progress.update(step: it * steps + step, figures: [("loss", Double(loss)), ("iteration", Double(it + 1))]) }
+            }
+            let (loss, complete) = try iteration(&images, &optimizer, &rng, report)
             guard complete else {
                 if let checkpoint, let boundary { try checkpoint.save(boundary, method: method, config: config) }
                 result.interrupted = true
@@ -33,7 +40,7 @@ enum ImageLoopState {
             }
             result.loss.append(loss)
             result.iterations = it + 1
-            progress.update(step: it + 1, figures: [("loss", Double(loss))])
+            if steps == 1 { progress.update(step: it + 1, figures: [("loss", Double(loss))]) }
             let stopping = Interrupt.isRequested && it + 1 < total
             if let checkpoint, checkpoint.isDue(step: it + 1, of: total, stopping: stopping) {
                 try checkpoint.save(state(images, optimizer, rng, result), method: method, config: config)

@@ -89,6 +89,16 @@ import NeuralNet
         #expect(syn.images.data.allSatisfy { $0.isFinite } && syn.loss.allSatisfy { $0.isFinite })
     }
 
+    @Test func progressCountsMatchingSteps() throws {
+        let data = try bandDataset()
+        var cfg = smallConfig(iterations: 2)
+        cfg.outerLoop = 3
+        cfg.innerLoop = 1
+        let sink = RecordingProgress()
+        _ = try DatasetCondensation.run(data, config: cfg, progress: sink)
+        #expect(sink.total == 6 && sink.steps == [1, 2, 3, 4, 5, 6] && sink.ended == [false])
+    }
+
     @Test func badConfigsThrow() throws {
         let data = try bandDataset()
         var c = smallConfig()
@@ -110,4 +120,12 @@ import NeuralNet
         c.dsa = "color_zoom"
         #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
     }
+}
+
+/// Remembers what a run reported.
+final class RecordingProgress: ProgressSink {
+    var total = 0, steps: [Int] = [], ended: [Bool] = []
+    func begin(_ title: String, total: Int) { self.total = total }
+    func update(step: Int, figures: [(String, Double)]) { steps.append(step) }
+    func end(interrupted: Bool) { ended.append(interrupted) }
 }

@@ -68,6 +68,21 @@ struct GradientMatchingCost {
         print("COST idc fmnist ipc10 f2: one round \(fmt(round)) s (matching \(fmt(matching)) s, network update \(fmt(round - matching)) s), estimated iteration (100 rounds) \(fmt(100 * round)) s")
     }
 
+    @Test func dreamClusteringOnFashionMNIST() throws {
+        let data = try Dataset.load("fashion-mnist")
+        var rng = SeededRNG(seed: 4)
+        let net = try ModelSpec.convNet3.build(imageShape: data.imageShape, classes: 10, rng: &rng)
+        // One re-clustering: every class, k = 128, all 6000 images of each (pool 0) or 1000.
+        for pool in [1000, 0] {
+            var selector = RealBatchSelector(.dream(interval: 10, pool: pool), classes: 10)
+            _ = try seconds("dream re-clustering, pool \(pool)") {
+                try selector.refresh(step: 0, net: net, split: data.train, batch: 128, rng: &rng)
+            }
+        }
+        let images = try data.train.gather(data.train.classIndex[0]).images
+        _ = try seconds("embedding 6000 images") { _ = try DREAM.embeddings(net, images) }
+    }
+
     func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
 }
 

@@ -155,6 +155,12 @@ import NeuralNet
         #expect(n.data.allSatisfy { $0 >= -1e-5 && $0 <= 1 + 1e-5 })
     }
 
+    @Test func progressCountsRounds() throws {
+        let sink = RecordingProgress()
+        _ = try IDC.run(try bandDataset(), config: smallConfig(iterations: 2), progress: sink)
+        #expect(sink.total == 6 && sink.steps == Array(1...6) && sink.ended == [false])
+    }
+
     @Test func badConfigsThrow() throws {
         let data = try bandDataset()
         var c = smallConfig()
