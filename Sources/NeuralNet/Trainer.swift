@@ -64,7 +64,12 @@ public enum Trainer {
         var lastRate = config.learningRate
         let start = hook?.resume?.epoch ?? 0
         try hook?.resume?.restore(into: model, sgd: &sgd, rate: &lastRate, history: &history, rng: &rng, config: config)
-        progress.begin(start > 0 ? "\(title) (resumed from epoch \(start))" : title, total: config.epochs)
+        // Progress counts batches when an epoch has several (a whole-data-set epoch takes
+        // minutes on a CPU), epochs otherwise.
+        let batches = (n + config.batchSize - 1) / config.batchSize
+        let perBatch = batches > 1
+        progress.begin(start > 0 ? "\(title) (resumed from epoch \(start))" : title,
+                       total: perBatch ? config.epochs * batches : config.epochs)
         defer { progress.end(interrupted: history.interrupted) }
         for epoch in start..<config.epochs {
             let rate = config.schedule.rate(base: config.learningRate, epoch: epoch)
@@ -90,10 +95,18 @@ public enum Trainer {
                 try sgd.step(&model.parameters, grads)
                 lossSum += Double(loss.value.data[0]) * Double(idx.count)
                 correct += try countCorrect(logits.value, y)
+                if perBatch {
+                    let done = Swift.min(start, n)
+                    progress.update(step: epoch * batches + (done + config.batchSize - 1) / config.batchSize,
+                                    figures: [("epoch", Double(epoch + 1)), ("loss", lossSum / Double(done)),
+                                              ("acc", Double(correct) / Double(done))])
+                }
             }
             history.loss.append(Float(lossSum / Double(Swift.max(n, 1))))
             history.accuracy.append(Float(correct) / Float(Swift.max(n, 1)))
-            progress.update(step: epoch + 1, figures: [("loss", Double(history.loss.last!)), ("acc", Double(history.accuracy.last!))])
+            if !perBatch {
+                progress.update(step: epoch + 1, figures: [("loss", Double(history.loss.last!)), ("acc", Double(history.accuracy.last!))])
+            }
             if let hook {
                 try hook.afterEpoch(TrainState(epoch: epoch + 1, rng: rng, rate: lastRate, velocity: sgd.velocity,
                                                parameters: model.parameters, buffers: model.buffers, history: history),
