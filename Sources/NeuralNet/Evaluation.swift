@@ -21,7 +21,7 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     /// "ConvNet-3 on 100 images: test accuracy 84.1 ± 0.3 % (5 runs, 300 epochs)".
     public var summary: String {
         let pct = { (v: Float) in String(format: "%.1f", Double(v) * 100) }
-        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(epochs) epochs)\(interrupted ? " [interrupted]" : "")"
+        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(epochs) epoch\(epochs == 1 ? "" : "s"))\(interrupted ? " [interrupted]" : "")"
     }
 }
 
