@@ -49,6 +49,20 @@ func bilinearTaps(ix: Float, iy: Float, h: Int, w: Int) -> BilinearTaps {
     return result
 }
 
+/// Calls `body(image, taps)` for every image, spread over the pool by images; `taps` holds that
+/// image's h*w bilinear taps (the part the forward pass and its adjoint share).
+private func forEachImageTaps(n: Int, h: Int, w: Int, theta: UnsafePointer<Float>,
+                              _ body: (Int, UnsafeMutablePointer<BilinearTaps>) -> Void) {
+    ThreadPool.forRanges(n) { images in
+        let taps = UnsafeMutablePointer<BilinearTaps>.allocate(capacity: h * w)
+        defer { taps.deallocate() }
+        for b in images {
+            affineTaps(h: h, w: w, theta: theta + 6 * b, into: taps)
+            body(b, taps)
+        }
+    }
+}
+
 /// Samples every channel of each image through its affine matrix; output has the input's size.
 ///
 /// theta: `[n, 2, 3]`, x: `[n, c, h, w]`, y: `[n, c, h, w]` (overwritten).
@@ -58,27 +72,23 @@ public func affineGridSampleForward(
 ) {
     precondition(n >= 0 && c > 0 && h > 0 && w > 0, "affineGridSampleForward: bad sizes")
     let hw = h * w
-    ThreadPool.forRanges(n) { images in
-        let taps = UnsafeMutablePointer<BilinearTaps>.allocate(capacity: hw)
-        defer { taps.deallocate() }
-        for b in images {
-            affineTaps(h: h, w: w, theta: theta + 6 * b, into: taps)
-            for ch in 0..<c {
-                let xp = x + (b * c + ch) * hw
-                let yp = y + (b * c + ch) * hw
-                for p in 0..<hw {
-                    let t = taps[p]
-                    let v = SIMD4<Float>(xp[Int(t.offsets[0])], xp[Int(t.offsets[1])],
-                                         xp[Int(t.offsets[2])], xp[Int(t.offsets[3])])
-                    yp[p] = (v * t.weights).sum()
-                }
+    forEachImageTaps(n: n, h: h, w: w, theta: theta) { b, taps in
+        for ch in 0..<c {
+            let xp = x + (b * c + ch) * hw
+            let yp = y + (b * c + ch) * hw
+            for p in 0..<hw {
+                let t = taps[p]
+                let v = SIMD4<Float>(xp[Int(t.offsets[0])], xp[Int(t.offsets[1])],
+                                     xp[Int(t.offsets[2])], xp[Int(t.offsets[3])])
+                yp[p] = (v * t.weights).sum()
             }
         }
     }
 }
 
 /// The exact adjoint in x of `affineGridSampleForward`: each output gradient is spread onto the
-/// taps it read, with the same weights.
+/// taps it read, with the same weights. Each image's planes are written by one task, in pixel
+/// order, so the result does not depend on the thread count.
 ///
 /// theta: `[n, 2, 3]`, dy: `[n, c, h, w]`, dx: `[n, c, h, w]` (overwritten).
 public func affineGridSampleBackward(
@@ -87,24 +97,18 @@ public func affineGridSampleBackward(
 ) {
     precondition(n >= 0 && c > 0 && h > 0 && w > 0, "affineGridSampleBackward: bad sizes")
     let hw = h * w
-    // Threads over images: each image's planes are written by one task, in pixel order.
-    ThreadPool.forRanges(n) { images in
-        let taps = UnsafeMutablePointer<BilinearTaps>.allocate(capacity: hw)
-        defer { taps.deallocate() }
-        for b in images {
-            affineTaps(h: h, w: w, theta: theta + 6 * b, into: taps)
-            for ch in 0..<c {
-                let dyp = dy + (b * c + ch) * hw
-                let dxp = dx + (b * c + ch) * hw
-                dxp.update(repeating: 0, count: hw)
-                for p in 0..<hw {
-                    let t = taps[p]
-                    let g = dyp[p] * t.weights
-                    dxp[Int(t.offsets[0])] += g[0]
-                    dxp[Int(t.offsets[1])] += g[1]
-                    dxp[Int(t.offsets[2])] += g[2]
-                    dxp[Int(t.offsets[3])] += g[3]
-                }
+    forEachImageTaps(n: n, h: h, w: w, theta: theta) { b, taps in
+        for ch in 0..<c {
+            let dyp = dy + (b * c + ch) * hw
+            let dxp = dx + (b * c + ch) * hw
+            dxp.update(repeating: 0, count: hw)
+            for p in 0..<hw {
+                let t = taps[p]
+                let g = dyp[p] * t.weights
+                dxp[Int(t.offsets[0])] += g[0]
+                dxp[Int(t.offsets[1])] += g[1]
+                dxp[Int(t.offsets[2])] += g[2]
+                dxp[Int(t.offsets[3])] += g[3]
             }
         }
     }
