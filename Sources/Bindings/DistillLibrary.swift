@@ -12,9 +12,11 @@ public enum DistillLibrary {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
             Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
-                                            .named("dsa"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
+                                            .named("aug"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
+                                            .named("select", default: .string("random")), .named("interval"), .named("pool"),
+                                            .named("features"), .named("budget"), .named("resume"),
                                             .named("checkpoint"), .named("every", default: .number(100))],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC matching k-means representative real batches). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; dsa strategy \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations) with the same settings, bit-identical to an unbroken run. Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let method = try args.string("method").lowercased()
@@ -23,6 +25,16 @@ public enum DistillLibrary {
                 let seed = try context.seed(args)
                 let checkpoint = try checkpointArgument(args)
                 let options = try DistillOptions(args, dataset: dataset)
+                let control = options.control
+                if let earlier = control.resume, earlier.ipc != ipc {
+                    throw args.error(args.index("resume"), "the set to resume has \(earlier.ipc) images per class, not ipc \(ipc)")
+                }
+                if options.selection != .random, !["dm", "dc", "dsa", "idc", "dream"].contains(method) {
+                    throw args.error(args.index("select"), "select=\"dream\" works with dm, dc, dsa and idc, not \(method)")
+                }
+                if options.features != nil, method != "dm" {
+                    throw args.error(args.index("features"), "features= chooses DREAM's network for dm only")
+                }
                 do {
                     let set: SyntheticSet
                     switch method {
@@ -31,7 +43,9 @@ public enum DistillLibrary {
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
                         c.dsa = options.dsa ?? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
-                        set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
+                        c.selection = options.selection
+                        if let f = options.features { c.dreamFeatures = f }
+                        set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "dc", "dsa":
                         var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
                         c.seed = seed
@@ -43,7 +57,8 @@ public enum DistillLibrary {
                             }
                             c.distance = d
                         }
-                        set = try DatasetCondensation.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
+                        c.selection = options.selection
+                        set = try DatasetCondensation.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "idc", "dream":
                         var factor = 2
                         if let f = try args.optionalInteger("factor") {
@@ -54,8 +69,8 @@ public enum DistillLibrary {
                                                 : DREAM.reference(for: dataset, ipc: ipc, factor: factor)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
-                        set = method == "idc" ? try IDC.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
-                                              : try DREAM.run(dataset, config: c, checkpoint: checkpoint, progress: context.progress)
+                        if args.isGiven(args.index("select")) || options.selectionTuned { c.selection = options.selection }
+                        set = try IDC.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     default:
                         throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream)")
                     }
@@ -122,6 +137,11 @@ struct DistillOptions {
     var initialization: SyntheticInit?
     var dsa: String?
     var model: ModelSpec?
+    var selection: RealSelection = .random
+    /// Whether `interval` or `pool` was given (they tune DREAM's selection).
+    var selectionTuned = false
+    var features: DreamFeatures?
+    var control = RunControl()
 
     init(_ args: Arguments, dataset: Dataset) throws {
         if let v = try args.optionalInteger("iterations") {
@@ -137,9 +157,39 @@ struct DistillOptions {
             batchReal = v
         }
         if args.isGiven(args.index("init")) { initialization = try choice(args, "init", SyntheticInit.self) }
-        if let v = try args.optionalString("dsa") {
-            do { _ = try DSA(strategy: v) } catch let e as TensorError { throw args.error(args.index("dsa"), e.message) }
+        if let v = try args.optionalString("aug") {
+            do { _ = try DSA(strategy: v) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
             dsa = v
+        }
+        let method = try args.string("method").lowercased()
+        var interval = 10, pool = 0
+        if let v = try args.optionalInteger("interval") {
+            guard v >= 1 else { throw args.error(args.index("interval"), "interval must be at least 1, got \(v)") }
+            interval = v
+            selectionTuned = true
+        }
+        if let v = try args.optionalInteger("pool") {
+            guard v >= 0 else { throw args.error(args.index("pool"), "pool must be 0 (every image) or more, got \(v)") }
+            pool = v
+            selectionTuned = true
+        }
+        switch try args.string("select").lowercased() {
+        case "random":
+            if selectionTuned && method != "dream" {
+                throw args.error(args.index(args.isGiven(args.index("interval")) ? "interval" : "pool"), "interval= and pool= tune select=\"dream\"; this call selects random batches")
+            }
+            selection = method == "dream" ? .dream(interval: interval, pool: pool) : .random
+        case "dream": selection = .dream(interval: interval, pool: pool)
+        case let other: throw args.error(args.index("select"), "unknown selection \"\(other)\" (expected one of: random, dream)")
+        }
+        if args.isGiven(args.index("features")) { features = try choice(args, "features", DreamFeatures.self) }
+        if let v = try args.optionalString("budget") {
+            do { control.budget = try RunControl.seconds(v) } catch let e as TensorError { throw args.error(args.index("budget"), e.message) }
+        }
+        switch args.value("resume") {
+        case .none: break
+        case .host(let s as SyntheticObject): control.resume = s.synthetic
+        default: throw args.typeError(args.index("resume"), expected: "synthetic set")
         }
         switch args.value("model") {
         case .none: break

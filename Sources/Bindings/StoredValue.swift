@@ -4,6 +4,7 @@
 import Data
 import Distillation
 import NeuralNet
+import Persistence
 
 /// One value in a session manifest, as JSON `{"type": "...", "value": ...}`.
 indirect enum StoredValue: Codable {
@@ -143,6 +144,22 @@ struct StoredSynthetic: Codable {
     var loss: String
     var interrupted: Bool
     var learnedLR: Float?
+    var budgetSpent: Bool?
+    /// The run's loop state, so `distill(..., resume=set)` works after `load` (absent in
+    /// sessions of sets that cannot be resumed).
+    var resume: StoredResume?
+}
+
+/// `ResumeState` in a session file: method, settings, iteration count, generator words (hex),
+/// loss history and named tensors as blobs.
+struct StoredResume: Codable {
+    var method: String
+    var config: JSONValue
+    var step: Int
+    var rng: [String]
+    var loss: String
+    var tensors: [String: [StoredTensor]]
+    var numbers: [String: Double]
 }
 
 /// The manifest of a session file.

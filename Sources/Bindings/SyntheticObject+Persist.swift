@@ -13,7 +13,39 @@ extension SyntheticObject {
             images: TensorObject.store(s.images, path: "\(path).images", into: &blobs),
             labels: s.labels, ipc: s.ipc, classNames: s.classNames, normalization: s.normalization,
             method: s.method, settings: s.settings, iterations: s.iterations,
-            loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: s.learnedLR)
+            loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: s.learnedLR,
+            budgetSpent: s.budgetSpent, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) })
+    }
+
+    private func storeResume(_ r: ResumeState, path: String, into blobs: inout BlobTable) -> StoredResume {
+        var tensors: [String: [StoredTensor]] = [:]
+        for name in r.state.tensors.keys.sorted() {
+            tensors[name] = r.state.tensors[name]!.enumerated().map { i, t in
+                TensorObject.store(t, path: "\(path).\(name)[\(i)]", into: &blobs)
+            }
+        }
+        let (a, b, c, d) = r.state.rng.state
+        return StoredResume(method: r.method, config: r.config, step: r.state.step, rng: [a, b, c, d].map { String($0, radix: 16) },
+                            loss: blobs.add("\(path).loss", r.state.loss), tensors: tensors, numbers: r.state.numbers)
+    }
+
+    private static func restoreResume(_ r: StoredResume, from reader: SessionReader, path: String) throws -> ResumeState {
+        let words = r.rng.compactMap { UInt64($0, radix: 16) }
+        guard words.count == 4, r.rng.count == 4 else {
+            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
+        }
+        var rng = SeededRNG(seed: 0)
+        rng.state = (words[0], words[1], words[2], words[3])
+        let loss = try reader.floats(r.loss)
+        guard r.step >= 0, loss.count == r.step else {
+            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(loss.count) loss values for \(r.step) iterations")
+        }
+        var tensors: [String: [Tensor]] = [:]
+        for (name, list) in r.tensors {
+            tensors[name] = try list.enumerated().map { i, t in try reader.tensor(t, path: "\(path).resume.\(name)[\(i)]") }
+        }
+        return ResumeState(method: r.method, config: r.config,
+                           state: Checkpoint.State(step: r.step, rng: rng, loss: loss, tensors: tensors, numbers: r.numbers))
     }
 
     static func restore(_ stored: StoredSynthetic, from reader: SessionReader, path: String) throws -> SyntheticObject {
@@ -28,6 +60,8 @@ extension SyntheticObject {
         set.loss = try reader.floats(stored.loss)
         set.interrupted = stored.interrupted
         set.learnedLR = stored.learnedLR
+        set.budgetSpent = stored.budgetSpent ?? false
+        set.resumeState = try stored.resume.map { try restoreResume($0, from: reader, path: path) }
         return SyntheticObject(set, dataset: dataset)
     }
 }

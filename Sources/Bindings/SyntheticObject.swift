@@ -21,10 +21,11 @@ final class SyntheticObject: HostObject {
         var text = "\(s.method.uppercased()) synthetic set of \(dataset.name): \(s.ipc) per class x \(s.classCount) classes = \(s.labels.count) images, \(s.imageShape.map(String.init).joined(separator: "x")), \(s.iterations) iterations"
         if let last = s.loss.last { text += String(format: ", final loss %.4g", last) }
         if s.interrupted { text += " [interrupted]" }
+        if s.budgetSpent { text += " [budget spent]" }
         return text
     }
 
-    var memberNames: [String] { ["images", "labels", "ipc", "loss", "method", "iterations", "settings", "interrupted", "classes"] }
+    var memberNames: [String] { ["images", "labels", "ipc", "loss", "method", "iterations", "settings", "interrupted", "budget_spent", "classes"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -35,6 +36,7 @@ final class SyntheticObject: HostObject {
         case "method": return .string(synthetic.method)
         case "iterations": return .number(Double(synthetic.iterations))
         case "interrupted": return .bool(synthetic.interrupted)
+        case "budget_spent": return .bool(synthetic.budgetSpent)
         case "classes": return .list(synthetic.classNames.map { .string($0) })
         case "settings":
             return .list(synthetic.settings.keys.sorted().map { .string("\($0)=\(synthetic.settings[$0] ?? "")") })

@@ -85,6 +85,7 @@ public enum DatasetCondensation {
     /// iterations, at the end, and on Ctrl-C the last finished iteration), and a run given the
     /// same path and settings resumes from it with the bits of an unbroken run.
     public static func run(_ data: Dataset, config: DCConfig, checkpoint: Checkpoint? = nil,
+                           control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
         try config.validate()
         let split = data.train
@@ -92,7 +93,8 @@ public enum DatasetCondensation {
         let dsa = try config.dsa.map { try DSA(strategy: $0) }
         try checkShapes(split, config.model, classes: classes, method: config.method)
         var rng = SeededRNG(seed: config.seed)
-        var images = try SyntheticSet.initialImages(split, ipc: config.ipc, classes: classes, mode: config.initialization, rng: &rng)
+        var images = try SyntheticSet.initialImages(split, ipc: config.ipc, classes: classes, mode: config.initialization,
+                                                    model: config.model, rng: &rng)
         let (outer, inner) = config.loops
         var result = SyntheticSet(
             images: images, labels: SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc), ipc: config.ipc,
@@ -104,7 +106,7 @@ public enum DatasetCondensation {
         var state = DCState(images: images, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
         // Progress counts matching steps: an iteration at IPC 10 takes minutes on a CPU.
         try ImageLoopState.run(method: config.method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, stepsPerIteration: outer, images: &state.images,
+                               progress: progress, stepsPerIteration: outer, control: control, images: &state.images,
                                optimizer: &state.optimizer, rng: &rng, result: &result) { images, optimizer, rng, report in
             var s = DCState(images: images, optimizer: optimizer)
             defer { images = s.images; optimizer = s.optimizer }

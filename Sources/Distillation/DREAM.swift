@@ -23,8 +23,9 @@ public enum DREAM {
 
     /// Runs IDC with the config's selection (use `reference(for:ipc:)` for DREAM's).
     public static func run(_ data: Dataset, config: IDCConfig, checkpoint: Checkpoint? = nil,
+                           control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try IDC.run(data, config: config, checkpoint: checkpoint, progress: progress)
+        try IDC.run(data, config: config, checkpoint: checkpoint, control: control, progress: progress)
     }
 
     /// Split indices of `count` representatives of class `c`: k-means with k = `count` (at most
@@ -37,9 +38,16 @@ public enum DREAM {
         if pool > 0 && pool < candidates.count {
             candidates = try split.randomIndices(ofClass: c, count: pool, rng: &rng)
         }
-        let k = Swift.min(count, candidates.count)
-        guard k >= 1 else { throw TensorError("dream: class \(c) has no training images") }
+        guard !candidates.isEmpty else { throw TensorError("dream: class \(c) has no training images") }
         let features = try embeddings(net, split.gather(candidates).images)
+        return try representatives(features: features, of: candidates, count: count, rng: &rng)
+    }
+
+    /// The `count` (at most all) of `candidates` nearest the k-means centres of their
+    /// `features` [candidates.count, d].
+    public static func representatives(features: Tensor, of candidates: [Int], count: Int, rng: inout SeededRNG) throws -> [Int] {
+        let k = Swift.min(count, candidates.count)
+        guard k >= 1 else { throw TensorError("dream: no images to choose from") }
         let (centroids, _, _) = try KMeans.fit(features, k: k, rng: &rng)
         return try KMeans.nearest(features, to: centroids).map { candidates[$0] }
     }

@@ -124,6 +124,7 @@ public enum IDC {
     /// With a `checkpoint`, the loop state is saved at iteration boundaries and a run given the
     /// same path and settings resumes from it, as for DC.
     public static func run(_ data: Dataset, config: IDCConfig, checkpoint: Checkpoint? = nil,
+                           control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
         try config.validate()
         let split = data.train
@@ -147,7 +148,7 @@ public enum IDC {
         var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
         // Progress counts rounds: an iteration takes an hour or more on a CPU.
         try ImageLoopState.run(method: method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, stepsPerIteration: config.innerLoop, images: &state.pixels,
+                               progress: progress, stepsPerIteration: config.innerLoop, control: control, images: &state.pixels,
                                optimizer: &state.optimizer, rng: &rng, result: &result) { pixels, optimizer, rng, report in
             var s = IDCState(pixels: pixels, optimizer: optimizer)
             defer { pixels = s.pixels; optimizer = s.optimizer }

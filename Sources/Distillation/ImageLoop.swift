@@ -1,6 +1,9 @@
 // The outer loop every image-optimising method shares (DM, DC/DSA, IDC/DREAM): iterations with
-// progress, Ctrl-C and checkpoints of the state kept between iterations: the synthetic images
-// (pixels for IDC), the SGD momentum buffer, the generator and the loss history.
+// progress, Ctrl-C, a wall-clock budget, and checkpoints of the state kept between iterations:
+// the synthetic images (pixels for IDC), the SGD momentum buffer, the generator and the loss
+// history. The same state is left in the returned set, so a later call can resume from it.
+import Foundation
+import Persistence
 import TensorCore
 import NeuralNet
 
@@ -13,47 +16,90 @@ enum ImageLoopState {
     /// last finished iteration). `images` are the optimised tensor as the method stores it.
     /// Long iterations report `stepsPerIteration` sub-steps each through the `report(step, loss)`
     /// callback they are given, so the progress bar moves within an iteration.
+    /// `control` adds a wall-clock budget and resuming from an earlier run's set; `extras`
+    /// holds tensors the method keeps between iterations (saved and restored with the rest).
     static func run<Config: Encodable>(
         method: String, total: Int, config: Config, checkpoint: Checkpoint?, progress: ProgressSink,
-        stepsPerIteration: Int = 1,
+        stepsPerIteration: Int = 1, control: RunControl = RunControl(), extras: LoopExtras? = nil,
         images: inout Tensor, optimizer: inout SGD, rng: inout SeededRNG, result: inout SyntheticSet,
         iteration: (inout Tensor, inout SGD, inout SeededRNG, (Int, Float) -> Void) throws -> (loss: Float, complete: Bool)
     ) throws {
+        let configJSON = try JSONValue(encoding: config)
         var start = 0
-        if let saved = try checkpoint?.load(method: method, config: config) {
+        let saved: Checkpoint.State?
+        if let earlier = control.resume {
+            saved = try resumable(earlier, method: method, config: configJSON)
+        } else {
+            saved = try checkpoint?.load(method: method, config: config)
+        }
+        if let saved {
             try resume(from: saved, method: method, total: total, images: &images, optimizer: &optimizer, rng: &rng, result: &result)
+            extras?.tensors = saved.tensors.filter { $0.key != "images" && $0.key != "velocity" }
             start = saved.step
         }
+        // Whatever way the loop ends, the set carries the state of its last finished iteration.
+        var last = state(images, optimizer, rng, result, extras)
+        defer { result.resumeState = ResumeState(method: method, config: configJSON, state: last) }
         let steps = Swift.max(1, stepsPerIteration)
         progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: total * steps)
         defer { progress.end(interrupted: result.interrupted) }
+        let clock = ContinuousClock()
+        let began = clock.now
+        var lastIteration = Duration.zero
         for it in start..<total {
-            let boundary = checkpoint == nil ? nil : state(images, optimizer, rng, result)
+            if let budget = control.budget, it > start {
+                let spent = clock.now - began
+                if (spent + lastIteration).seconds > budget {
+                    result.budgetSpent = true
+                    if let checkpoint { try checkpoint.save(last, method: method, config: config) }
+                    return
+                }
+            }
+            let iterationBegan = clock.now
             let report = { (step: Int, loss: Float) in
                 if steps > 1 { progress.update(step: it * steps + step, figures: [("loss", Double(loss)), ("iteration", Double(it + 1))]) }
             }
             let (loss, complete) = try iteration(&images, &optimizer, &rng, report)
             guard complete else {
-                if let checkpoint, let boundary { try checkpoint.save(boundary, method: method, config: config) }
+                if let checkpoint { try checkpoint.save(last, method: method, config: config) }
                 result.interrupted = true
                 return
             }
+            lastIteration = clock.now - iterationBegan
             result.loss.append(loss)
             result.iterations = it + 1
+            last = state(images, optimizer, rng, result, extras)
             if steps == 1 { progress.update(step: it + 1, figures: [("loss", Double(loss))]) }
             let stopping = Interrupt.isRequested && it + 1 < total
             if let checkpoint, checkpoint.isDue(step: it + 1, of: total, stopping: stopping) {
-                try checkpoint.save(state(images, optimizer, rng, result), method: method, config: config)
+                try checkpoint.save(last, method: method, config: config)
             }
             if stopping { result.interrupted = true; return }
         }
     }
 
     /// The state after the iterations `result` records.
-    static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet) -> Checkpoint.State {
-        var tensors = ["images": [images]]
+    static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet,
+                      _ extras: LoopExtras? = nil) -> Checkpoint.State {
+        var tensors = extras?.tensors ?? [:]
+        tensors["images"] = [images]
         if let v = optimizer.velocity { tensors["velocity"] = v }
         return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors)
+    }
+
+    /// The state of an earlier run's set, checked to belong to this method and settings.
+    static func resumable(_ earlier: SyntheticSet, method: String, config: JSONValue) throws -> Checkpoint.State {
+        guard let r = earlier.resumeState else {
+            throw TensorError("\(method): the set to resume holds no run state (only sets returned by distill in this session can be resumed; use checkpoint= to resume across sessions)")
+        }
+        guard r.method == method else {
+            throw TensorError("\(method): the set to resume was made by \(r.method), not \(method)")
+        }
+        let differences = try config.differences(from: r.config, ignoring: ["iterations"])
+        guard differences.isEmpty else {
+            throw TensorError("\(method): the set to resume was made with other settings: \(differences.joined(separator: "; ")) (HINT: resume with the same settings; only iterations may change)")
+        }
+        return r.state
     }
 
     /// Puts a saved state back into the loop's variables, checking it fits this run of
@@ -74,5 +120,13 @@ enum ImageLoopState {
         rng = saved.rng
         result.loss = saved.loss
         result.iterations = saved.step
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
     }
 }

@@ -1,7 +1,8 @@
 // SyntheticSet: the product of a distillation run. Images live in the data set's normalised
 // space; labels are class-major (ipc images of class 0, then class 1, ...).
-import TensorCore
 import Data
+import NeuralNet
+import TensorCore
 
 /// A distilled set of labelled images, with what is needed to evaluate, picture and resume it.
 public struct SyntheticSet: Sendable {
@@ -19,6 +20,11 @@ public struct SyntheticSet: Sendable {
     public var loss: [Float]
     /// True when Ctrl-C stopped the run before the requested iterations.
     public var interrupted: Bool
+    /// True when the run's wall-clock budget ended it before the requested iterations.
+    public var budgetSpent = false
+    /// The loop state after the last finished iteration, for `RunControl.resume` (runs of
+    /// this process only; files resume through checkpoints).
+    public var resumeState: ResumeState?
     /// Learned training learning rate (MTT), used by evaluation when present.
     public var learnedLR: Float?
 
@@ -51,13 +57,28 @@ public enum SyntheticInit: String, Codable, Sendable, CaseIterable {
     case real
     /// Standard normal noise in normalised space (DC default).
     case noise
+    /// DREAM's initialisation: per class, k-means with `ipc` centres on a fresh network's
+    /// embeddings of the class's images; the image nearest each centre.
+    case kmeans
 }
 
 extension SyntheticSet {
-    /// Starting images for `ipc` per class drawn from `split`.
-    static func initialImages(_ split: DatasetSplit, ipc: Int, classes: Int, mode: SyntheticInit, rng: inout SeededRNG) throws -> Tensor {
+    /// Starting images for `ipc` per class drawn from `split`; `model` is the network whose
+    /// embeddings k-means clusters (`.kmeans` only).
+    static func initialImages(_ split: DatasetSplit, ipc: Int, classes: Int, mode: SyntheticInit,
+                              model: ModelSpec = .convNet3, rng: inout SeededRNG) throws -> Tensor {
         guard ipc >= 1 else { throw TensorError("distill: ipc must be >= 1, got \(ipc)") }
         switch mode {
+        case .kmeans:
+            let net = try model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
+            var idx: [Int] = []
+            for c in 0..<classes {
+                guard split.classIndex[c].count >= ipc else {
+                    throw TensorError("distill: class \(c) has \(split.classIndex[c].count) training images, fewer than ipc \(ipc)")
+                }
+                idx += try DREAM.representatives(net, split: split, ofClass: c, count: ipc, rng: &rng)
+            }
+            return try split.gather(idx).images
         case .noise:
             return try Tensor.randn([classes * ipc] + split.imageShape, rng: &rng)
         case .real:

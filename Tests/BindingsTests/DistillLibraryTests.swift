@@ -114,6 +114,43 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         #expect(FileManager.default.fileExists(atPath: png))
     }
 
+    @Test func budgetResumeAndDreamSelectionFromTheLanguage() throws {
+        let s = session()
+        let tiny = "ipc=1, batch_real=4, model=convnet(width=4, depth=1), seed=3"
+        s.run("whole = distill(data, iterations=4, \(tiny))")
+        let out = s.run("part = distill(data, iterations=4, budget=\"0.000001s\", \(tiny))\nprint(part.iterations, part.budget_spent)\nprint(part)")
+        #expect(out.hasPrefix("1 true\n"), "\(out)")
+        #expect(out.contains("[budget spent]"), "\(out)")
+        s.run("rest = distill(data, iterations=4, resume=part, \(tiny))")
+        #expect(s.run("print((rest.images - whole.images).abs().max(), rest.iterations)") == "0 4\n")
+        // The run state survives a session file.
+        let file = root + "/resume.ddsession"
+        s.run("save(\"\(file)\")")
+        let t = Snippet()
+        t.run("load(\"\(file)\")\nagain = distill(data, iterations=4, resume=part, \(tiny))")
+        #expect(t.run("print((again.images - whole.images).abs().max())") == "0\n")
+        let dream = s.run("d = distill(data, iterations=2, select=\"dream\", interval=2, features=\"current\", init=\"kmeans\", \(tiny))\nprint(d.settings)")
+        #expect(dream.contains("select=dream(interval: 2)") && dream.contains("dream_features=current") && dream.contains("init=kmeans"), "\(dream)")
+        #expect(s.run("print(distill(data, method=\"dc\", iterations=1, select=\"dream\", \(tiny)).settings)").contains("select=dream(interval: 10)"))
+    }
+
+    @Test func budgetResumeAndSelectionErrors() {
+        let s = session()
+        let tiny = "ipc=1, batch_real=4, model=convnet(width=4, depth=1), seed=3"
+        #expect(s.run("distill(data, select=\"best\")").contains("unknown selection \"best\" (expected one of: random, dream)"))
+        #expect(s.run("distill(data, budget=\"soon\")").contains("budget must be a positive duration"))
+        #expect(s.run("distill(data, budget=\"-1m\")").contains("budget must be a positive duration"))
+        #expect(s.run("distill(data, interval=5)").contains("interval= and pool= tune select=\"dream\""))
+        #expect(s.run("distill(data, select=\"dream\", interval=0)").contains("interval must be at least 1"))
+        #expect(s.run("distill(data, method=\"dc\", features=\"fixed\")").contains("features= chooses DREAM's network for dm only"))
+        #expect(s.run("distill(data, features=\"old\")").contains("error:"))
+        #expect(s.run("distill(data, resume=3)").contains("synthetic set expected, got number"))
+        s.run("a = distill(data, iterations=1, \(tiny))")
+        #expect(s.run("distill(data, method=\"dc\", iterations=2, resume=a, \(tiny))").contains("made by dm, not dc"))
+        #expect(s.run("distill(data, iterations=2, lr=0.5, resume=a, \(tiny))").contains("other settings"))
+        #expect(s.run("distill(data, iterations=2, resume=a, ipc=2, batch_real=4, model=convnet(width=4, depth=1), seed=3)").contains("1 images per class, not ipc 2"))
+    }
+
     @Test func badInputGivesClearErrors() {
         let s = session()
         #expect(s.run("dataset(\"no-such-set\")").contains("error:"))

@@ -1,0 +1,60 @@
+// What a caller may ask of any image-optimising run besides its method's settings: a
+// wall-clock budget, and continuing from the set an earlier, stopped run returned. The loop
+// that honours both is ImageLoop.swift; the method settings stay in each method's Config.
+import Foundation
+import Persistence
+import TensorCore
+
+/// Run-level requests shared by every method.
+///
+///     let syn = try DistributionMatching.run(data, config: c, control: RunControl(budget: 600))  // 10 minutes
+///     let more = try DistributionMatching.run(data, config: c2, control: RunControl(resume: syn))
+public struct RunControl {
+    /// Wall-clock seconds the run may take. The loop does not start an iteration that would,
+    /// judged by the last one, end past the budget (at least one iteration always runs).
+    public var budget: Double?
+    /// A set returned by an earlier run of the same method and settings (the iteration count
+    /// may grow): the run continues from its state, bit-identical to an unbroken run.
+    public var resume: SyntheticSet?
+
+    public init(budget: Double? = nil, resume: SyntheticSet? = nil) {
+        self.budget = budget
+        self.resume = resume
+    }
+
+    /// Seconds from text such as "90", "90s", "10m", "1.5h".
+    public static func seconds(_ text: String) throws -> Double {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("h", 3600), ("m", 60), ("s", 1)]
+        var number = t
+        var scale = 1.0
+        if let (suffix, s) = units.first(where: { t.hasSuffix($0.0) }) {
+            number = String(t.dropLast(suffix.count))
+            scale = s
+        }
+        guard let v = Double(number), v.isFinite, v > 0 else {
+            throw TensorError("budget must be a positive duration such as \"90s\", \"10m\" or \"2h\", got \"\(text)\"")
+        }
+        return v * scale
+    }
+}
+
+/// The loop state a finished or stopped run leaves in its set, so `RunControl.resume` can
+/// continue it: the method, its settings (as the checkpoint file records them) and the state.
+public struct ResumeState: @unchecked Sendable {
+    public var method: String
+    public var config: JSONValue
+    public var state: Checkpoint.State
+
+    public init(method: String, config: JSONValue, state: Checkpoint.State) {
+        self.method = method
+        self.config = config
+        self.state = state
+    }
+}
+
+/// Tensors a method keeps between iterations besides images and momentum (DREAM's
+/// representatives in DM), saved and restored with the loop state.
+final class LoopExtras {
+    var tensors: [String: [Tensor]] = [:]
+}
