@@ -16,38 +16,51 @@ public enum DistillLibrary {
                                             .named("select", default: .string("random")), .named("interval"), .named("pool"),
                                             .named("features"), .named("budget"), .named("resume"),
                                             .named("checkpoint"), .named("every", default: .number(100))],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations) with the same settings, bit-identical to an unbroken run. Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed and every setting not given are the set's, and a setting given must equal it (only `iterations` may change). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
-                let method = try args.string("method").lowercased()
-                let ipc = try args.integer("ipc")
-                guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
-                let seed = try context.seed(args)
-                let checkpoint = try checkpointArgument(args)
                 let options = try DistillOptions(args, dataset: dataset)
                 let control = options.control
+                // Resuming: method, ipc, seed and every setting not given default to the set's.
+                let resumed = control.resume?.resumeState
+                let method = args.isGiven("method") || control.resume == nil
+                    ? try args.string("method").lowercased() : control.resume!.method
+                let ipc = args.isGiven("ipc") || control.resume == nil ? try args.integer("ipc") : control.resume!.ipc
+                guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
                 if let earlier = control.resume, earlier.ipc != ipc {
                     throw args.error(args.index("resume"), "the set to resume has \(earlier.ipc) images per class, not ipc \(ipc)")
                 }
+                let seed: UInt64
+                if !args.isGiven("seed"), let text = control.resume?.settings["seed"], let s = UInt64(text) { seed = s } else { seed = try context.seed(args) }
+                let checkpoint = try checkpointArgument(args)
                 if options.selection != .random, !["dm", "dc", "dsa", "idc", "dream"].contains(method) {
                     throw args.error(args.index("select"), "select=\"dream\" works with dm, dc, dsa and idc, not \(method)")
                 }
                 if options.features != nil, method != "dm" {
                     throw args.error(args.index("features"), "features= chooses DREAM's network for dm only")
                 }
+                /// The settings of the resumed run when it is one of `method`, else `fresh`.
+                func starting<C: Decodable>(_ fresh: C) throws -> C {
+                    guard let resumed, resumed.method == method else { return fresh }
+                    return try resumed.config.decoded(as: C.self)
+                }
+                let selectGiven = args.isGiven("select") || options.selectionTuned
                 do {
                     let set: SyntheticSet
                     switch method {
                     case "dm":
                         var c = DMConfig(ipc: ipc)
+                        c.dsa = isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy
+                        c = try starting(c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
-                        c.dsa = options.dsa ?? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
-                        c.selection = options.selection
+                        if let d = options.dsa { c.dsa = d }
+                        if selectGiven { c.selection = options.selection }
                         if let f = options.features { c.dreamFeatures = f }
                         set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "dc", "dsa":
                         var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
+                        c = try starting(c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
                         if let d = options.dsa { c.dsa = d.lowercased() == "none" ? nil : d }
@@ -57,7 +70,7 @@ public enum DistillLibrary {
                             }
                             c.distance = d
                         }
-                        c.selection = options.selection
+                        if selectGiven { c.selection = options.selection }
                         set = try DatasetCondensation.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "idc", "dream":
                         var factor = 2
@@ -67,9 +80,10 @@ public enum DistillLibrary {
                         }
                         var c = method == "idc" ? IDCConfig.reference(for: dataset, ipc: ipc, factor: factor)
                                                 : DREAM.reference(for: dataset, ipc: ipc, factor: factor)
+                        c = try starting(c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
-                        if args.isGiven(args.index("select")) || options.selectionTuned { c.selection = options.selection }
+                        if selectGiven { c.selection = options.selection }
                         set = try IDC.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     default:
                         throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream)")

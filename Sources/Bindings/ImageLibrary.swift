@@ -135,7 +135,13 @@ public enum ImageLibrary {
 
     /// Prints the result line, records the picture for notebooks, returns none.
     static func report(_ result: some WrittenPicture, _ context: CallContext) -> Value {
-        context.output.write(result.description + "\n")
+        var line = result.description
+        // Pictures in a notebook's folder are named as its links name them, wherever it ran from.
+        if let folder = context.session.artifactDirectory, !folder.isEmpty, result.path.hasPrefix(folder + "/") {
+            let shown = (folder as NSString).lastPathComponent + "/" + result.path.dropFirst(folder.count + 1)
+            line = line.replacingOccurrences(of: "wrote \(result.path)", with: "wrote \(shown)")
+        }
+        context.output.write(line + "\n")
         let caption = ((result.path as NSString).lastPathComponent as NSString).deletingPathExtension
         context.session.recordArtifact(path: result.path, caption: caption)
         return .none

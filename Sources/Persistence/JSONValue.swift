@@ -22,6 +22,11 @@ public indirect enum JSONValue: Codable, Equatable, CustomStringConvertible {
         self = try ArchiveFile.jsonDecoder().decode(JSONValue.self, from: data)
     }
 
+    /// This JSON decoded as a `T` (a config saved with a run, read back to continue it).
+    public func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try ArchiveFile.jsonDecoder().decode(T.self, from: ArchiveFile.jsonEncoder().encode(self))
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }

@@ -123,6 +123,9 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         #expect(out.contains("[budget spent]"), "\(out)")
         s.run("rest = distill(data, iterations=4, resume=part, \(tiny))")
         #expect(s.run("print((rest.images - whole.images).abs().max(), rest.iterations)") == "0 4\n")
+        // Settings not given are the resumed set's, the seed included.
+        s.run("same = distill(data, iterations=4, resume=part)")
+        #expect(s.run("print((same.images - whole.images).abs().max(), same.method)") == "0 dm\n")
         // The run state survives a session file.
         let file = root + "/resume.ddsession"
         s.run("save(\"\(file)\")")
