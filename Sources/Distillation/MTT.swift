@@ -83,10 +83,16 @@ public enum MTT {
                                   normalization: data.normalization, method: "mtt")
         let extras = LoopExtras(tensors: ["syn_lr": [Tensor(unchecked: [1], data: [config.lrTeacher])], "syn_lr_velocity": []])
         var imageSGD = SGD(learningRate: config.lrImages, momentum: config.momentum)
+        var last: Float = 0
         try ImageLoopState.run(method: "mtt", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
-                               extras: extras, images: &images, optimizer: &imageSGD, rng: &rng, result: &result) { images, opt, rng, _ in
-            (try iteration(images: &images, imageSGD: &opt, extras: extras, net: net, labels: labels, experts: experts,
-                           dsa: dsa, config: config, rng: &rng), true)
+                               stepsPerIteration: 2 * config.synSteps, extras: extras, images: &images, optimizer: &imageSGD,
+                               rng: &rng, result: &result) { images, opt, rng, report in
+            let previous = last
+            last = try withoutActuallyEscaping(report) { report in
+                try iteration(images: &images, imageSGD: &opt, extras: extras, net: net, labels: labels, experts: experts,
+                              dsa: dsa, config: config, rng: &rng, report: { report($0, previous) })
+            }
+            return (last, true)
         }
         result.images = images
         result.learnedLR = extras.tensors["syn_lr"]![0].data[0]
@@ -115,7 +121,7 @@ public enum MTT {
 
     /// One MTT iteration; returns the normalised parameter distance.
     static func iteration(images: inout Tensor, imageSGD: inout SGD, extras: LoopExtras, net: Model, labels: [Int], experts: Experts,
-                          dsa: DSA, config: MTTConfig, rng: inout SeededRNG) throws -> Float {
+                          dsa: DSA, config: MTTConfig, rng: inout SeededRNG, report: ((Int) -> Void)? = nil) throws -> Float {
         let trajectory = experts.trajectories[rng.nextInt(below: experts.trajectories.count)]
         let startEpoch = rng.nextInt(below: config.maxStartEpoch)
         let start = trajectory[startEpoch], target = trajectory[startEpoch + config.expertEpochs]
@@ -142,7 +148,7 @@ public enum MTT {
                 x = try dsa.apply(x, rng: &augRNG)
                 return try Unrolled.sgdStep(net, theta, images: x, labels: batches[k].map { labels[$0] }, lr: l[1])
             },
-            loss: { theta in try Unrolled.squaredDistance(theta, target) * scale })
+            loss: { theta in try Unrolled.squaredDistance(theta, target) * scale }, progress: report)
         var params = [images]
         try imageSGD.step(&params, [r.gradients[0]])
         images = params[0]

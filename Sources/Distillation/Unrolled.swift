@@ -34,27 +34,35 @@ public enum Unrolled {
     }
 
     /// Runs `steps` steps from `start` and differentiates `loss(θ_N)` with respect to `learnable`.
+    /// `progress(done)` is called as the work advances, up to 2 · steps (forward steps, then
+    /// backward steps; plain memory reports the whole backward at once).
     public static func gradient(start: [Tensor], steps: Int, learnable: [Tensor], memory: Memory,
-                                step: Step, loss: ([Variable]) throws -> Variable) throws -> Result {
+                                step: Step, loss: ([Variable]) throws -> Variable,
+                                progress: ((Int) -> Void)? = nil) throws -> Result {
         guard steps >= 0 else { throw TensorError("unrolled: steps must be >= 0, got \(steps)") }
         switch memory {
-        case .plain: return try plain(start: start, steps: steps, learnable: learnable, step: step, loss: loss)
-        case .checkpointed: return try checkpointed(start: start, steps: steps, learnable: learnable, step: step, loss: loss)
+        case .plain: return try plain(start: start, steps: steps, learnable: learnable, step: step, loss: loss, progress: progress)
+        case .checkpointed:
+            return try checkpointed(start: start, steps: steps, learnable: learnable, step: step, loss: loss, progress: progress)
         }
     }
 
     static func plain(start: [Tensor], steps: Int, learnable: [Tensor], step: Step,
-                      loss: ([Variable]) throws -> Variable) throws -> Result {
+                      loss: ([Variable]) throws -> Variable, progress: ((Int) -> Void)?) throws -> Result {
         let leaves = learnable.map { Variable($0, requiresGrad: true) }
         var theta = start.map { Variable($0, requiresGrad: true) }
-        for k in 0..<steps { theta = try step(theta, k, leaves) }
+        for k in 0..<steps {
+            theta = try step(theta, k, leaves)
+            progress?(k + 1)
+        }
         let l = try loss(theta)
         let g = try gradients(of: l, wrt: leaves)
+        progress?(2 * steps)
         return Result(loss: l.value.data[0], final: theta.map(\.value), gradients: g.map(\.value))
     }
 
     static func checkpointed(start: [Tensor], steps: Int, learnable: [Tensor], step: Step,
-                             loss: ([Variable]) throws -> Variable) throws -> Result {
+                             loss: ([Variable]) throws -> Variable, progress: ((Int) -> Void)?) throws -> Result {
         // Forward: keep only the parameters each step starts from.
         var saved: [[Tensor]] = [start]
         saved.reserveCapacity(steps + 1)
@@ -62,6 +70,7 @@ public enum Unrolled {
             let theta = saved[k].map { Variable($0, requiresGrad: true) }
             let leaves = learnable.map { Variable($0, requiresGrad: true) }
             saved.append(try step(theta, k, leaves).map(\.value))
+            progress?(k + 1)
         }
         let final = saved[steps].map { Variable($0, requiresGrad: true) }
         let l = try loss(final)
@@ -82,6 +91,7 @@ public enum Unrolled {
             adjoint = g[0..<theta.count].map(\.value)
             for i in total.indices { total[i] = try total[i] + g[theta.count + i].value }
             saved[k + 1] = []
+            progress?(2 * steps - k)
         }
         return Result(loss: l.value.data[0], final: final.map(\.value), gradients: total)
     }
