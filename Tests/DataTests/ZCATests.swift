@@ -69,3 +69,23 @@ import TensorCore
         #expect(weak.map(abs).max()! < 0.05)
     }
 }
+
+extension ZCATests {
+    @Test func wholeDataSetIsWhitenedFromItsTrainPixels() throws {
+        var rng = SeededRNG(seed: 5)
+        func split(_ n: Int) throws -> DatasetSplit {
+            try DatasetSplit(images: try Tensor.randn([n, 1, 2, 2], rng: &rng), labels: (0..<n).map { $0 % 2 }, classCount: 2)
+        }
+        let norm = Normalization(mean: [0.5], std: [0.25])
+        let data = try Dataset(name: "tiny", classNames: ["a", "b"], normalization: norm, train: split(50), test: split(10),
+                               provenance: DatasetProvenance(source: "test", root: "", transform: "none"))
+        let (white, zca) = try ZCA.whitened(data)
+        #expect(white.name == "tiny+zca" && white.provenance.transform.contains("zca(eps 0.1)"))
+        #expect(white.train.labels == data.train.labels && white.test.count == 10)
+        // The transform was fitted on [0, 1] pixels, and inverts back to them.
+        let pixels = try norm.denormalized(data.test.images)
+        #expect(closenessFailure(try zca.whiten(pixels), white.test.images, atol: 1e-5) == nil)
+        #expect(closenessFailure(try zca.unwhiten(white.test.images), pixels, atol: 1e-4) == nil)
+        #expect(closenessFailure(zca.mean, try norm.denormalized(data.train.images).mean(axes: [0]).data, atol: 1e-5) == nil)
+    }
+}
