@@ -151,6 +151,8 @@ extension DistillLibrary {
         if args.isGiven("init") { c.initialization = try choice(args, "init", DDInit.self) }
         if let v = try args.optionalInteger("pretrain") { c.pretrainEpochs = v }
         if let v = try args.optionalInteger("pool") { c.pool = v }
+        // The reference halves the rate every 40 epochs of real data.
+        c.decayEvery = 40 * ((dataset.train.count + c.batchReal - 1) / Swift.max(c.batchReal, 1))
         if let v = try args.optionalInteger("decay_every") { c.decayEvery = v }
         if let v = try args.optionalNumber("lr_teacher") { c.initialStepSize = Float(v) }
         if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }

@@ -76,7 +76,7 @@ public enum DD {
         let raw0 = inverseSoftplus(config.initialStepSize)
         let extras = LoopExtras(tensors: ["raw_lrs": [Tensor(unchecked: [config.unrolledSteps], data: .init(repeating: raw0, count: config.unrolledSteps))],
                                           "adam_m": [], "adam_v": []],
-                                numbers: ["adam_step": 0])
+                                numbers: ["adam_step": 0, "skipped": 0])
         var result = SyntheticSet(images: images, labels: SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc), ipc: config.ipc,
                                   classNames: data.classNames, normalization: data.normalization, method: "dd")
         var unused = SGD(learningRate: 1)
@@ -87,6 +87,7 @@ public enum DD {
         result.images = images
         let lrs = softplus(extras.tensors["raw_lrs"]![0].data)
         result.settings = settings(config, lrs: lrs)
+        result.settings["skipped"] = "\(Int(extras.numbers["skipped"] ?? 0))"
         return result
     }
 
@@ -94,7 +95,7 @@ public enum DD {
     /// one Adam step on the images and raw step sizes. Returns the loss.
     static func iteration(images: inout Tensor, extras: LoopExtras, split: DatasetSplit, starts: StartPool, config: DDConfig,
                           rng: inout SeededRNG) throws -> Float {
-        let done = Int(extras.numbers["adam_step"] ?? 0)  // one Adam step per iteration
+        let done = Int(extras.numbers["adam_step"] ?? 0) + Int(extras.numbers["skipped"] ?? 0)  // iterations done
         let net = try starts.draw(rng: &rng)
         let real = try split.gather(randomIndices(count: split.count, take: config.batchReal, rng: &rng))
         let raw = extras.tensors["raw_lrs"]![0]
@@ -107,6 +108,12 @@ public enum DD {
                 return try Unrolled.sgdStep(net, theta, images: x, labels: y, lr: lr)
             },
             loss: { theta in try net.forward(Variable(real.images), parameters: theta, mode: .train).crossEntropy(labels: real.labels) })
+        // A start network that diverges under the current step sizes gives a non-finite loss
+        // or gradient: skip the update (counted) rather than poison images and step sizes.
+        guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
+            extras.numbers["skipped", default: 0] += 1
+            return r.loss
+        }
         var adam = Adam(learningRate: config.learningRate, beta1: 0.5, beta2: 0.999)
         if config.decayEvery > 0 {
             adam.learningRate *= Float(pow(Double(config.decayFactor), Double(done / config.decayEvery)))

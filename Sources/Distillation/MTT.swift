@@ -81,7 +81,8 @@ public enum MTT {
         let labels = SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc)
         var result = SyntheticSet(images: images, labels: labels, ipc: config.ipc, classNames: data.classNames,
                                   normalization: data.normalization, method: "mtt")
-        let extras = LoopExtras(tensors: ["syn_lr": [Tensor(unchecked: [1], data: [config.lrTeacher])], "syn_lr_velocity": []])
+        let extras = LoopExtras(tensors: ["syn_lr": [Tensor(unchecked: [1], data: [config.lrTeacher])], "syn_lr_velocity": []],
+                                numbers: ["skipped": 0])
         var imageSGD = SGD(learningRate: config.lrImages, momentum: config.momentum)
         var last: Float = 0
         try ImageLoopState.run(method: "mtt", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
@@ -101,7 +102,7 @@ public enum MTT {
                            "lr_teacher": "\(config.lrTeacher)", "batch_syn": "\(config.batchSyn)", "dsa": dsa.strategy,
                            "model": config.model.description, "init": config.initialization.rawValue, "memory": config.memory.rawValue,
                            "experts": "\(experts.trajectories.count)x\(experts.config.epochs) epochs", "seed": "\(config.seed)",
-                           "syn_lr": "\(result.learnedLR!)"]
+                           "syn_lr": "\(result.learnedLR!)", "skipped": "\(Int(extras.numbers["skipped"] ?? 0))"]
         return result
     }
 
@@ -149,6 +150,11 @@ public enum MTT {
                 return try Unrolled.sgdStep(net, theta, images: x, labels: batches[k].map { labels[$0] }, lr: l[1])
             },
             loss: { theta in try Unrolled.squaredDistance(theta, target) * scale }, progress: report)
+        // Skip (and count) an update whose loss or gradient is not finite instead of poisoning the images.
+        guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
+            extras.numbers["skipped", default: 0] += 1
+            return r.loss
+        }
         var params = [images]
         try imageSGD.step(&params, [r.gradients[0]])
         images = params[0]

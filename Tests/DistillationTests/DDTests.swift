@@ -91,6 +91,18 @@ import NeuralNet
         #expect(throws: TensorError.self) { try DD.LearnedSteps(syn) }
     }
 
+    @Test func divergingStepsAreSkippedNotApplied() throws {
+        let data = try bandDataset()
+        var c = small(3)
+        c.initialStepSize = 1e30   // the unrolled steps overflow: every iteration is non-finite
+        let syn = try DD.run(data, config: c)
+        #expect(syn.settings["skipped"] == "3")
+        let finite = syn.images.data.allSatisfy { $0.isFinite }
+        #expect(finite)
+        let healthy = try DD.run(data, config: small(3))
+        #expect(healthy.settings["skipped"] == "0")
+    }
+
     @Test func linearCaseNeedsAtLeastDPoints() throws {
         var rng = SeededRNG(seed: 4)
         let (n, d) = (64, 4)
