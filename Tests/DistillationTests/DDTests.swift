@@ -52,6 +52,23 @@ import NeuralNet
         #expect(try DD.evaluate(syn, data: data, runs: 3, seed: 2) == r)
     }
 
+    @Test func preTrainedStartsAreRebuiltForEvaluation() throws {
+        let data = try bandDataset()
+        var fixed = small(2)
+        fixed.pretrainEpochs = 2
+        let syn = try DD.run(data, config: fixed)
+        #expect(syn.settings["pretrain_epochs"] == "2")
+        // The fixed pre-trained start is rebuilt from its seed: evaluation is deterministic and
+        // starts from a network that already classifies the bands well.
+        let a = try DD.evaluate(syn, data: data, runs: 1, seed: 1), b = try DD.evaluate(syn, data: data, runs: 1, seed: 9)
+        #expect(a == b)
+        var pool = small(2, init: .random)
+        pool.pretrainEpochs = 1
+        pool.pool = 2
+        let r = try DD.evaluate(try DD.run(data, config: pool), data: data, runs: 2, seed: 1)
+        #expect(r.accuracies.count == 2)
+    }
+
     @Test func checkpointResumesBitIdentically() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dd-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
