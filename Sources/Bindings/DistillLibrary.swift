@@ -15,8 +15,8 @@ public enum DistillLibrary {
                                             .named("aug"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
                                             .named("select", default: .string("random")), .named("interval"), .named("pool"),
                                             .named("features"), .named("budget"), .named("resume"),
-                                            .named("checkpoint"), .named("every", default: .number(100))],
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed and every setting not given are the set's, and a setting given must equal it (only `iterations` may change). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
+                                            .named("checkpoint"), .named("every", default: .number(100))] + unrolledParameters,
+                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init), \"mtt\" (trajectory matching against `experts=` from experts(); options syn_steps, expert_epochs, max_start_epoch, lr (images), lr_lr, lr_teacher (initial step size, default the experts' lr), batch_syn; defaults are the authors' table for the data set and ipc), \"dd\" (original dataset distillation: `steps` distinct GD steps of ipc/steps images per class, repeated `epochs` times, each with a learned step size; init \"random\" or \"fixed\", pretrain=EPOCHS for pre-trained start weights (pool of `pool`), lr (Adam) 0.01, batch_real 1024, lr_teacher (initial step size) 0.02, decay_every (iterations between halvings of lr; default 40 passes over the real data, as the reference); model LeNet for one-channel images, AlexNet otherwise). MTT and DD differentiate through unrolled steps: memory=\"checkpointed\" recomputes each step in backward instead of storing the graph; an iteration whose loss or gradient is not finite is skipped and counted (setting \"skipped\"). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed and every setting not given are the set's, and a setting given must equal it (only `iterations` may change). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let options = try DistillOptions(args, dataset: dataset)
@@ -85,8 +85,12 @@ public enum DistillLibrary {
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
                         if selectGiven { c.selection = options.selection }
                         set = try IDC.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
+                    case "mtt":
+                        set = try distillMTT(args, dataset: dataset, ipc: ipc, seed: seed, options: options, checkpoint: checkpoint, context: context)
+                    case "dd":
+                        set = try distillDD(args, dataset: dataset, ipc: ipc, seed: seed, options: options, checkpoint: checkpoint, context: context)
                     default:
-                        throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream)")
+                        throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream, mtt, dd)")
                     }
                     return .host(SyntheticObject(set, dataset: dataset))
                 } catch let e as TensorError { throw ScriptError(e.message) }
@@ -95,14 +99,16 @@ public enum DistillLibrary {
                                              .named("epochs", default: .number(300)), .named("lr"), .named("batch", default: .number(256)),
                                              .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
                                              .named("aug", default: .string("auto")), .named("seed"),
-                                             .named("checkpoint"), .named("every", default: .number(1))],
-                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate. With `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).",
+                                             .named("checkpoint"), .named("every", default: .number(1)),
+                                             .named("protocol", default: .string("auto"))],
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate. A DD set is judged by the DD paper's protocol (`protocol` \"auto\"/\"dd\": its learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones); protocol=\"standard\" uses the training above. With `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).",
                     example: "r = evaluate(syn, data, runs=5, epochs=300)\nprint(r.mean, r.std)") { args, context in
                 let (setDataset, images, labels) = try trainingSet(args, 0)
                 let dataset = try datasetArgument(args, 1)
                 guard setDataset.imageShape == dataset.imageShape, setDataset.classCount == dataset.classCount else {
                     throw args.error(1, "the set has \(setDataset.classCount) classes of \(setDataset.imageShape.map(String.init).joined(separator: "x")) images, the data set \(dataset.classCount) of \(dataset.imageShape.map(String.init).joined(separator: "x"))")
                 }
+                if let dd = try evaluateDD(args, dataset: dataset, context: context) { return dd }
                 let spec: ModelSpec
                 switch args.value("model") {
                 case .none: spec = .convNet3
@@ -139,7 +145,7 @@ public enum DistillLibrary {
                     return .host(ResultObject(result))
                 } catch let e as TensorError { throw ScriptError(e.message) }
             },
-        ])
+        ] + unrolledBuiltins)
     }
 }
 
@@ -170,7 +176,10 @@ struct DistillOptions {
             guard v >= 1 else { throw args.error(args.index("batch_real"), "batch_real must be at least 1, got \(v)") }
             batchReal = v
         }
-        if args.isGiven(args.index("init")) { initialization = try choice(args, "init", SyntheticInit.self) }
+        // DD's init is "fixed"/"random", read by its own options.
+        if args.isGiven(args.index("init")), try args.string("method").lowercased() != "dd" {
+            initialization = try choice(args, "init", SyntheticInit.self)
+        }
         if let v = try args.optionalString("aug") {
             do { _ = try DSA(strategy: v) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
             dsa = v
@@ -182,7 +191,7 @@ struct DistillOptions {
             interval = v
             selectionTuned = true
         }
-        if let v = try args.optionalInteger("pool") {
+        if method != "dd", let v = try args.optionalInteger("pool") {
             guard v >= 0 else { throw args.error(args.index("pool"), "pool must be 0 (every image) or more, got \(v)") }
             pool = v
             selectionTuned = true

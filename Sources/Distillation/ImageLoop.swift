@@ -34,7 +34,7 @@ enum ImageLoopState {
         }
         if let saved {
             try resume(from: saved, method: method, total: total, images: &images, optimizer: &optimizer, rng: &rng, result: &result)
-            extras?.tensors = saved.tensors.filter { $0.key != "images" && $0.key != "velocity" }
+            try extras?.restore(from: saved, method: method)
             start = saved.step
         }
         // Whatever way the loop ends, the set carries the state of its last finished iteration.
@@ -81,10 +81,14 @@ enum ImageLoopState {
     /// The state after the iterations `result` records.
     static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet,
                       _ extras: LoopExtras? = nil) -> Checkpoint.State {
-        var tensors = extras?.tensors ?? [:]
-        tensors["images"] = [images]
+        var tensors = ["images": [images]]
         if let v = optimizer.velocity { tensors["velocity"] = v }
-        return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors)
+        var numbers: [String: Double] = [:]
+        if let extras {
+            tensors.merge(extras.tensors) { a, _ in a }
+            numbers = extras.numbers
+        }
+        return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors, numbers: numbers)
     }
 
     /// The state of an earlier run's set, checked to belong to this method and settings.
@@ -120,6 +124,36 @@ enum ImageLoopState {
         rng = saved.rng
         result.loss = saved.loss
         result.iterations = saved.step
+    }
+}
+
+/// Learnable state a method keeps besides the images and their SGD buffer (MTT's step size,
+/// DD's step sizes and Adam moments): saved in checkpoints with the images and put back on
+/// resume. A class, so the iteration closure updates the same box the loop saves.
+final class LoopExtras {
+    /// Named tensors; the names must not be "images" or "velocity".
+    var tensors: [String: [Tensor]]
+    var numbers: [String: Double]
+
+    init(tensors: [String: [Tensor]] = [:], numbers: [String: Double] = [:]) {
+        self.tensors = tensors
+        self.numbers = numbers
+    }
+
+    /// Takes back the saved values of every tensor and number this box holds; shapes must match
+    /// (a missing entry keeps its start value, as an optimiser buffer before its first step).
+    func restore(from saved: Checkpoint.State, method: String) throws {
+        for (name, now) in tensors {
+            guard let s = saved.tensors[name] else { continue }
+            guard s.count == now.count || now.isEmpty, zip(s, now).allSatisfy({ $0.shape == $1.shape }) else {
+                throw TensorError("\(method): the checkpoint's '\(name)' does not match this run")
+            }
+            tensors[name] = s
+        }
+        for name in saved.tensors.keys where tensors[name] == nil && name != "images" && name != "velocity" {
+            tensors[name] = saved.tensors[name]
+        }
+        numbers.merge(saved.numbers) { _, b in b }
     }
 }
 

@@ -52,9 +52,3 @@ public struct ResumeState: @unchecked Sendable {
         self.state = state
     }
 }
-
-/// Tensors a method keeps between iterations besides images and momentum (DREAM's
-/// representatives in DM), saved and restored with the loop state.
-final class LoopExtras {
-    var tensors: [String: [Tensor]] = [:]
-}

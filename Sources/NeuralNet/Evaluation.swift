@@ -25,6 +25,16 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     }
 }
 
+extension EvaluationResult {
+    /// A result built elsewhere (methods with their own protocol, such as DD's).
+    public init(accuracies: [Float], architecture: String, epochs: Int, trainImages: Int) {
+        self.accuracies = accuracies
+        self.architecture = architecture
+        self.epochs = epochs
+        self.trainImages = trainImages
+    }
+}
+
 public enum Evaluation {
     /// Trains `runs` fresh models (built by `makeModel` from per-run seeds derived from `seed`)
     /// on (images, labels) and tests each on (testImages, testLabels).

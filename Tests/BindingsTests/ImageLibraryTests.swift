@@ -126,12 +126,14 @@ import Testing
     let folder = try temporaryFolder() + "/nb.files"
     let s = Snippet(folder: folder)
     let text = s.run("grid(zeros([1, 1, 4, 4]))\ngrid(ones([1, 1, 4, 4]))\nplot([1, 2, 3])")
-    #expect(text == "wrote \(folder)/grid_1.png (1 x 1 images, 32x32 px)\nwrote \(folder)/grid_2.png (1 x 1 images, 32x32 px)\nwrote \(folder)/plot_1.png (1 series, 800x500 px)\n")
+    // Named as the notebook's links name them: relative to the notebook's folder.
+    #expect(text == "wrote nb.files/grid_1.png (1 x 1 images, 32x32 px)\nwrote nb.files/grid_2.png (1 x 1 images, 32x32 px)\nwrote nb.files/plot_1.png (1 series, 800x500 px)\n")
     for name in ["grid_1.png", "grid_2.png", "plot_1.png"] {
         #expect(FileManager.default.fileExists(atPath: folder + "/" + name))
     }
     // Missing folders in a given path are created too.
-    #expect(s.run("grid(zeros([1, 1, 4, 4]), \"\(folder)/deep/er/x.png\")") == "wrote \(folder)/deep/er/x.png (1 x 1 images, 32x32 px)\n")
+    #expect(s.run("grid(zeros([1, 1, 4, 4]), \"\(folder)/deep/er/x.png\")") == "wrote nb.files/deep/er/x.png (1 x 1 images, 32x32 px)\n")
+    #expect(FileManager.default.fileExists(atPath: folder + "/deep/er/x.png"))
 }
 
 @Test func notebookCellsLinkThePicturesTheyWrite() throws {
@@ -140,7 +142,7 @@ import Testing
     try "# Pictures\n\n```dd\ngrid(rand([4, 1, 8, 8], seed=1), labels=[\"a\", \"b\"], nrow=2)\n```\n".write(toFile: path, atomically: true, encoding: .utf8)
     #expect(NotebookRunner(session: Session.standard(), log: OutputBuffer()).runFile(path, check: false, outPath: nil) == 0)
     let text = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(text.contains("```text\nwrote \(folder)/pics.files/grid_1.png (2 x 2 images, "))
+    #expect(text.contains("```text\nwrote pics.files/grid_1.png (2 x 2 images, "))
     #expect(text.contains("![grid_1](pics.files/grid_1.png)"))
     #expect(NotebookRunner(session: Session.standard(), log: OutputBuffer()).runFile(path, check: true, outPath: nil) == 0)
 }

@@ -1,0 +1,109 @@
+// ZCA whitening (as kornia's ZCAWhitening, used by MTT for CIFAR): fitted on a train split,
+// x ↦ (x − μ) U diag(1/√(λ + ε)) Uᵀ, and its exact inverse for pictures. The symmetric
+// eigen-decomposition (LAPACK, with a plain Jacobi twin for tests) is in ZCA+Eigen.swift.
+import CBLAS
+import TensorCore
+
+/// A fitted ZCA transform of flattened images.
+///
+///     let zca = try ZCA.fit(pixels01, eps: 0.1)
+///     let white = try zca.whiten(pixels01)
+///     let back = try zca.unwhiten(white)        // ≈ pixels01
+public struct ZCA: Sendable, Equatable {
+    public let eps: Float
+    /// Per-feature mean, D = c·h·w.
+    public let mean: [Float]
+    /// Whitening and colouring (inverse) matrices, D × D, symmetric, row-major.
+    public let whitening: [Float]
+    public let coloring: [Float]
+    /// Image shape [c, h, w] the transform was fitted for.
+    public let imageShape: [Int]
+
+    public var dimension: Int { mean.count }
+
+    /// Fits on images [N, c, h, w] (N ≥ 2): unbiased covariance, eigen-decomposition,
+    /// eigenvalues shifted by `eps` (kornia's default 0.1 for MTT).
+    public static func fit(_ images: Tensor, eps: Float = 0.1) throws -> ZCA {
+        guard images.rank == 4, images.shape[0] >= 2 else {
+            throw DataError("zca: needs images [N, c, h, w] with N >= 2, got \(images.shape.shapeText)")
+        }
+        guard eps > 0, eps.isFinite else { throw DataError("zca: eps must be positive, got \(eps)") }
+        let n = images.shape[0], d = images.count / n
+        var mean = [Double](repeating: 0, count: d)
+        images.data.withUnsafeBufferPointer { x in
+            for i in 0..<n { for j in 0..<d { mean[j] += Double(x[i * d + j]) } }
+        }
+        let mu = mean.map { Float($0 / Double(n)) }
+        var centered = images.data
+        for i in 0..<n { for j in 0..<d { centered[i * d + j] -= mu[j] } }
+        var cov = [Float](repeating: 0, count: d * d)
+        centered.withUnsafeBufferPointer { x in
+            cov.withUnsafeMutableBufferPointer { c in
+                cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1 / Float(n - 1),
+                            x.baseAddress, Int32(d), 0, c.baseAddress, Int32(d))
+            }
+        }
+        for i in 0..<d { for j in 0..<i { cov[i * d + j] = cov[j * d + i] } }
+        let (values, vectors) = try symmetricEigen(cov, n: d)
+        let inverseRoot = values.map { 1 / (Swift.max($0, 0) + eps).squareRoot() }
+        let root = values.map { (Swift.max($0, 0) + eps).squareRoot() }
+        return ZCA(eps: eps, mean: mu, whitening: scaledProduct(vectors, inverseRoot, n: d),
+                   coloring: scaledProduct(vectors, root, n: d), imageShape: Array(images.shape.dropFirst()))
+    }
+
+    /// U diag(s) Uᵀ for eigenvectors in the columns of row-major U.
+    static func scaledProduct(_ u: [Float], _ s: [Float], n: Int) -> [Float] {
+        var us = u
+        for i in 0..<n { for j in 0..<n { us[i * n + j] *= s[j] } }
+        var out = [Float](repeating: 0, count: n * n)
+        us.withUnsafeBufferPointer { a in
+            u.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(n), 1,
+                                a.baseAddress, Int32(n), b.baseAddress, Int32(n), 0, c.baseAddress, Int32(n))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Whitened images (same shape).
+    public func whiten(_ images: Tensor) throws -> Tensor {
+        try check(images, op: "whiten")
+        var x = images.data
+        let n = images.shape[0]
+        for i in 0..<n { for j in 0..<dimension { x[i * dimension + j] -= mean[j] } }
+        return Tensor(unchecked: images.shape, data: multiply(x, rows: n, by: whitening))
+    }
+
+    /// The images `whiten` was given back, from whitened ones (same shape).
+    public func unwhiten(_ images: Tensor) throws -> Tensor {
+        try check(images, op: "unwhiten")
+        let n = images.shape[0]
+        var x = multiply(images.data, rows: n, by: coloring)
+        for i in 0..<n { for j in 0..<dimension { x[i * dimension + j] += mean[j] } }
+        return Tensor(unchecked: images.shape, data: x)
+    }
+
+    private func check(_ images: Tensor, op: String) throws {
+        guard images.rank == 4, Array(images.shape.dropFirst()) == imageShape else {
+            throw DataError("zca \(op): expected images [N, \(imageShape.map(String.init).joined(separator: ", "))], got \(images.shape.shapeText)")
+        }
+    }
+
+    /// rows × D times the symmetric D × D matrix m.
+    private func multiply(_ x: [Float], rows: Int, by m: [Float]) -> [Float] {
+        let d = dimension
+        var out = [Float](repeating: 0, count: rows * d)
+        guard rows > 0 else { return out }
+        x.withUnsafeBufferPointer { a in
+            m.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { c in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(d), 1,
+                                a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, c.baseAddress, Int32(d))
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,107 @@
+// DD's own evaluation protocol (paper §3, reference test code): start from the distillation's
+// initialisation kind (the same fixed network, or fresh ones) and take the learned GD steps on
+// the distilled images with the learned step sizes; test on the real test split.
+import Autograd
+import Data
+import Foundation
+import NeuralNet
+import TensorCore
+
+extension DD {
+    /// What a DD set's settings say about how to train on it.
+    public struct LearnedSteps: Equatable, Sendable {
+        public var steps: Int
+        public var epochs: Int
+        /// One step size per unrolled step (steps × epochs).
+        public var rates: [Float]
+        public var initialization: DDInit
+        public var pretrainEpochs: Int
+        public var pool: Int
+        public var model: ModelSpec
+        public var initSeed: UInt64
+
+        /// Reads them from a DD set; anything missing or malformed is an error naming it.
+        public init(_ set: SyntheticSet) throws {
+            guard set.method == "dd" else { throw TensorError("dd evaluation: the set was made by \(set.method), not dd") }
+            let s = set.settings
+            func field(_ k: String) throws -> String {
+                guard let v = s[k] else { throw TensorError("dd evaluation: the set's settings lack '\(k)'") }
+                return v
+            }
+            func int(_ k: String) throws -> Int {
+                guard let v = Int(try field(k)), v >= 0 else { throw TensorError("dd evaluation: setting '\(k)' is not a count") }
+                return v
+            }
+            steps = try int("steps")
+            epochs = try int("epochs")
+            pretrainEpochs = try int("pretrain_epochs")
+            pool = try int("pool")
+            guard let i = DDInit(rawValue: try field("init")) else { throw TensorError("dd evaluation: unknown init '\(s["init"] ?? "")'") }
+            initialization = i
+            guard let seed = UInt64(try field("init_seed")) else { throw TensorError("dd evaluation: setting 'init_seed' is not a seed") }
+            initSeed = seed
+            rates = try field("step_lrs").split(separator: ",").map {
+                guard let v = Float(String($0)), v.isFinite else { throw TensorError("dd evaluation: step size '\($0)' is not a number") }
+                return v
+            }
+            guard steps >= 1, epochs >= 1, rates.count == steps * epochs else {
+                throw TensorError("dd evaluation: \(rates.count) step sizes for \(steps) steps x \(epochs) epochs")
+            }
+            guard set.ipc % steps == 0 else { throw TensorError("dd evaluation: ipc \(set.ipc) is not a multiple of \(steps) steps") }
+            do {
+                model = try JSONDecoder().decode(ModelSpec.self, from: Foundation.Data(try field("model_spec").utf8))
+            } catch let e as TensorError { throw e } catch {
+                throw TensorError("dd evaluation: setting 'model_spec' is not a model description")
+            }
+        }
+    }
+
+    /// The paper's protocol: with a fixed initialisation, one run from that same network (it is
+    /// deterministic); with random ones, `runs` fresh networks (pre-trained as in distillation
+    /// when it used pre-training) from seeds derived from `seed`. Mean ± std over runs.
+    public static func evaluate(_ set: SyntheticSet, data: Dataset, runs: Int, seed: UInt64,
+                                progress: ProgressSink = SilentProgress()) throws -> EvaluationResult {
+        guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
+        let learned = try LearnedSteps(set)
+        guard set.imageShape == data.imageShape, set.classCount == data.classCount else {
+            throw TensorError("dd evaluation: the set's images or classes do not fit the data set")
+        }
+        var result = EvaluationResult(accuracies: [], architecture: "", epochs: learned.epochs, trainImages: set.labels.count)
+        var master = SeededRNG(seed: seed)
+        let count = learned.initialization == .fixed ? 1 : runs
+        progress.begin("evaluate (dd protocol)", total: count)
+        defer { progress.end(interrupted: result.interrupted) }
+        for r in 0..<count {
+            let net: Model
+            if learned.initialization == .fixed {
+                var rng = SeededRNG(seed: learned.initSeed)
+                net = try startNetwork(data, spec: learned.model, pretrainEpochs: learned.pretrainEpochs, rng: &rng,
+                                       progress: SilentProgress(), title: "")
+            } else {
+                var rng = master.fork()
+                net = try startNetwork(data, spec: learned.model, pretrainEpochs: learned.pretrainEpochs, rng: &rng,
+                                       progress: SilentProgress(), title: "")
+            }
+            try takeLearnedSteps(net, set: set, learned: learned)
+            result.architecture = net.name
+            result.accuracies.append(try Trainer.accuracy(net, images: data.test.images, labels: data.test.labels))
+            progress.update(step: r + 1, figures: [("acc", Double(result.accuracies.last!))])
+            if Interrupt.isRequested && r + 1 < count { result.interrupted = true; break }
+        }
+        return result
+    }
+
+    /// Trains `net` in place with the set's learned steps: steps × epochs plain GD steps, step
+    /// k on the (k mod steps)-th block of images with the k-th learned step size.
+    public static func takeLearnedSteps(_ net: Model, set: SyntheticSet, learned: LearnedSteps) throws {
+        let layout = StepLayout(classes: set.classCount, ipc: set.ipc, steps: learned.steps)
+        for (k, lr) in learned.rates.enumerated() {
+            let j = k % learned.steps
+            let x = try set.images.indexSelect(layout.indices(step: j))
+            let params = net.parameterVariables()
+            let loss = try net.forward(Variable(x), parameters: params, mode: .train).crossEntropy(labels: layout.labels(step: j))
+            let grads = try gradients(of: loss, wrt: params)
+            for i in net.parameters.indices { net.parameters[i] = try net.parameters[i] - grads[i].value * lr }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+// Expert trajectories for MTT (Cazenavette et al. 2022, reference buffer.py): networks trained
+// on real data with a parameter snapshot after every epoch. Training here; the file format in
+// Experts+File.swift.
+import Autograd
+import Data
+import NeuralNet
+import TensorCore
+
+/// How experts are trained; defaults are the reference's (SGD lr 0.01, no momentum, no weight
+/// decay, batch 256, DSA on the real images).
+public struct ExpertConfig: Codable, Equatable, Sendable {
+    public var count: Int
+    public var epochs: Int
+    public var learningRate: Float = 0.01
+    public var batchSize: Int = 256
+    /// DSA strategy applied per image to each training batch ("none": no augmentation).
+    public var dsa: String = DSA.defaultStrategy
+    public var model: ModelSpec = .convNet3
+    public var seed: UInt64 = 0
+
+    public init(count: Int, epochs: Int) {
+        self.count = count
+        self.epochs = epochs
+    }
+
+    func validate() throws {
+        guard count >= 1 else { throw TensorError("experts: count must be >= 1, got \(count)") }
+        guard epochs >= 1 else { throw TensorError("experts: epochs must be >= 1, got \(epochs)") }
+        guard learningRate > 0, learningRate.isFinite else { throw TensorError("experts: lr must be positive, got \(learningRate)") }
+        guard batchSize >= 1 else { throw TensorError("experts: batch must be >= 1, got \(batchSize)") }
+    }
+}
+
+/// Trained experts: for each, the parameters at the start and after every epoch.
+public struct Experts: Sendable {
+    public var config: ExpertConfig
+    /// Data set name and input shape / classes the networks were built for.
+    public var dataName: String
+    public var imageShape: [Int]
+    public var classes: Int
+    /// trajectories[e][t]: parameters of expert e after t epochs (t = 0 is the initialisation).
+    public var trajectories: [[[Tensor]]]
+    /// True when Ctrl-C stopped training: only the finished experts are kept.
+    public var interrupted = false
+
+    public init(config: ExpertConfig, dataName: String, imageShape: [Int], classes: Int, trajectories: [[[Tensor]]]) {
+        self.config = config
+        self.dataName = dataName
+        self.imageShape = imageShape
+        self.classes = classes
+        self.trajectories = trajectories
+    }
+
+    /// Snapshots per expert (epochs + 1).
+    public var snapshots: Int { config.epochs + 1 }
+
+    /// Trains `config.count` experts on `data.train`. Shows progress per expert; Ctrl-C stops
+    /// after the current epoch and keeps the experts already finished.
+    public static func train(_ data: Dataset, config: ExpertConfig, progress: ProgressSink = SilentProgress()) throws -> Experts {
+        try config.validate()
+        let dsa = try DSA(strategy: config.dsa)
+        let augment: BatchAugment? = dsa.strategy == "none" ? nil : { x, rng in
+            try GradMode.withoutGrad { try dsa.apply(Variable(x), rng: &rng).value }
+        }
+        var result = Experts(config: config, dataName: data.name, imageShape: data.imageShape, classes: data.classCount, trajectories: [])
+        var master = SeededRNG(seed: config.seed)
+        let train = TrainConfig(epochs: config.epochs, learningRate: config.learningRate, momentum: 0, weightDecay: 0,
+                                batchSize: config.batchSize)
+        for e in 0..<config.count {
+            var rng = master.fork()
+            let net = try config.model.build(imageShape: data.imageShape, classes: data.classCount, rng: &rng)
+            var snapshots = [net.parameters]
+            let hook = TrainHook(resume: nil) { state, _ in snapshots.append(state.parameters) }
+            let history = try Trainer.train(net, images: data.train.images, labels: data.train.labels, config: train, rng: &rng,
+                                            augment: augment, progress: progress, title: "expert \(e + 1)/\(config.count)", hook: hook)
+            if history.interrupted || snapshots.count != config.epochs + 1 { result.interrupted = true; break }
+            result.trajectories.append(snapshots)
+        }
+        return result
+    }
+}

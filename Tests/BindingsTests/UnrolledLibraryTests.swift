@@ -1,0 +1,55 @@
+// experts(), distill(method="mtt"/"dd") and DD's evaluation protocol from the language, on the
+// tiny band image folder of DistillLibraryTests.
+import Foundation
+import Testing
+
+@Suite struct UnrolledLibraryTests {
+    let root: String
+    init() throws { root = try makeBandFolder() }
+
+    func session() -> Snippet {
+        let s = Snippet()
+        s.run("data = dataset(\"\(root)\")\nnet = convnet(width=4, depth=1)")
+        return s
+    }
+
+    @Test func expertsTrainSaveLoadAndMTT() {
+        let s = session()
+        let file = root + "/out/bands.ddexperts"
+        let out = s.run("""
+        ex = experts(data, count=2, epochs=3, batch=8, lr=0.05, model=net, aug="crop_scale", seed=1, file="\(file)")
+        print(ex.count, ex.epochs, ex.aug)
+        again = experts(data, file="\(file)")
+        print(again.count, again.lr)
+        syn = distill(data, method="mtt", ipc=1, experts=again, iterations=3, syn_steps=3, expert_epochs=1, max_start_epoch=2, lr=10, lr_lr=0.0001, memory="checkpointed", seed=2)
+        print(syn.method, syn.images.shape, len(syn.loss))
+        r = evaluate(syn, data, model=net, runs=1, epochs=2, seed=3)
+        print(r.runs)
+        """)
+        #expect(out.contains("2 3 crop_scale\n2 0.05\nmtt [3, 1, 8, 8] 3\n1\n"), "\(out)")
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(s.run("experts(data, count=3, file=\"\(file)\")").contains("holds other experts: count 2, not 3"))
+        #expect(s.run("distill(data, method=\"mtt\", ipc=1)").contains("needs experts="))
+        #expect(s.run("distill(data, method=\"mtt\", ipc=1, experts=ex, max_start_epoch=3, expert_epochs=2)").contains("needs experts of at least 4 epochs"))
+        #expect(s.run("distill(data, method=\"mtt\", ipc=1, experts=ex, memory=\"some\")").contains("unknown memory \"some\""))
+    }
+
+    @Test func ddDistillAndItsProtocol() {
+        let s = session()
+        let out = s.run("""
+        syn = distill(data, method="dd", ipc=2, steps=2, epochs=2, init="fixed", iterations=3, batch_real=12, model=net, lr_teacher=0.3, seed=4)
+        print(syn.method, syn.images.shape, len(syn.loss))
+        r = evaluate(syn, data, runs=3, seed=1)
+        print(r.runs, r.epochs)
+        std = evaluate(syn, data, model=net, runs=2, epochs=2, protocol="standard", seed=1)
+        print(std.runs, std.epochs)
+        rnd = distill(data, method="dd", ipc=2, steps=1, epochs=1, init="random", iterations=2, batch_real=12, model=net, seed=4)
+        print(evaluate(rnd, data, runs=3, seed=1).runs)
+        """)
+        #expect(out.contains("dd [6, 1, 8, 8] 3\n1 2\n2 2\n3\n"), "\(out)")
+        #expect(s.run("distill(data, method=\"dd\", ipc=3, steps=2)").contains("not a multiple of steps"))
+        #expect(s.run("distill(data, method=\"dd\", init=\"known\")").contains("unknown init \"known\""))
+        #expect(s.run("evaluate(subset(data, 1), data, protocol=\"dd\")").contains("needs a set made by distill(method=\"dd\")"))
+        #expect(s.run("evaluate(syn, data, protocol=\"paper\")").contains("unknown protocol \"paper\""))
+    }
+}

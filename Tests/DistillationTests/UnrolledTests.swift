@@ -1,0 +1,87 @@
+// Unrolled SGD: the gradient through three steps against central differences (images and the
+// step size), and checkpointed unrolling against plain unrolling.
+import Testing
+import TestSupport
+import Autograd
+import TensorCore
+import NeuralNet
+@testable import Distillation
+
+@Suite struct UnrolledTests {
+    /// A tiny smooth network, two classes, 1x6x6 inputs, its parameters and a target.
+    func fixture(activation: Activation = .tanh) throws -> (Model, Tensor, [Int], [Tensor]) {
+        var rng = SeededRNG(seed: 3)
+        let net = try ModelSpec(kind: .convnet, width: 3, depth: 1, norm: .instance, activation: activation, pooling: .avg)
+            .build(imageShape: [1, 6, 6], classes: 2, rng: &rng)
+        let images = try Tensor.randn([4, 1, 6, 6], rng: &rng)
+        let target = try net.parameters.map { try $0 + Tensor.randn($0.shape, rng: &rng) * 0.1 }
+        return (net, images, [0, 1, 0, 1], target)
+    }
+
+    func run(_ net: Model, _ start: [Tensor], images: Tensor, lr: Float, labels: [Int], target: [Tensor],
+             memory: Unrolled.Memory, dsa: DSA? = nil) throws -> Unrolled.Result {
+        try Unrolled.gradient(
+            start: start, steps: 3, learnable: [images, Tensor(unchecked: [1], data: [lr])], memory: memory,
+            step: { theta, k, l in
+                // Steps 0 and 2 see the first half of the images, step 1 the second half.
+                let half = k == 1 ? 2..<4 : 0..<2
+                var x = try l[0].slice(axis: 0, half)
+                if let dsa { x = try dsa.apply(x, seed: UInt64(40 + k)) }
+                return try Unrolled.sgdStep(net, theta, images: x, labels: Array(labels[half]), lr: l[1])
+            },
+            loss: { theta in try Unrolled.squaredDistance(theta, target) * 10 })
+    }
+
+    @Test func threeStepGradientMatchesFiniteDifferences() throws {
+        let (net, images, labels, target) = try fixture()
+        let lr: Float = 0.3
+        let r = try run(net, net.parameters, images: images, lr: lr, labels: labels, target: target, memory: .plain)
+        func lossAt(_ x: Tensor, _ a: Float) throws -> Double {
+            Double(try run(net, net.parameters, images: x, lr: a, labels: labels, target: target, memory: .plain).loss)
+        }
+        let eps: Float = 1e-2
+        var worst = 0.0
+        for i in 0..<images.count {
+            var xp = images, xm = images
+            xp.data[i] += eps
+            xm.data[i] -= eps
+            let numeric = (try lossAt(xp, lr) - lossAt(xm, lr)) / (2 * Double(eps))
+            let analytic = Double(r.gradients[0].data[i])
+            #expect(abs(numeric - analytic) <= 2e-3 + 3e-2 * abs(numeric), "image element \(i): analytic \(analytic), numeric \(numeric)")
+            worst = max(worst, abs(analytic))
+        }
+        #expect(worst > 1e-3, "the image gradient is all but zero: the test would not see errors")
+        let numericLR = (try lossAt(images, lr + 1e-3) - lossAt(images, lr - 1e-3)) / 2e-3
+        let analyticLR = Double(r.gradients[1].data[0])
+        #expect(abs(numericLR - analyticLR) <= 2e-3 + 2e-2 * abs(numericLR), "step size: analytic \(analyticLR), numeric \(numericLR)")
+        #expect(abs(analyticLR) > 1e-3)
+    }
+
+    @Test func checkpointedEqualsPlain() throws {
+        let (net, images, labels, target) = try fixture(activation: .relu)
+        let dsa = try DSA(strategy: "color_crop_cutout_scale_rotate")
+        let plain = try run(net, net.parameters, images: images, lr: 0.2, labels: labels, target: target, memory: .plain, dsa: dsa)
+        let ckpt = try run(net, net.parameters, images: images, lr: 0.2, labels: labels, target: target, memory: .checkpointed, dsa: dsa)
+        #expect(plain.loss == ckpt.loss)
+        for (a, b) in zip(plain.final, ckpt.final) { #expect(a == b) }
+        #expect(closenessFailure(ckpt.gradients[0], plain.gradients[0], atol: 1e-5, rtol: 1e-3) == nil)
+        #expect(closenessFailure(ckpt.gradients[1], plain.gradients[1], atol: 1e-5, rtol: 1e-3) == nil)
+        #expect(plain.gradients[0].data.contains { $0 != 0 })
+    }
+
+    @Test func zeroStepsGiveNoGradientToLearnables() throws {
+        let (net, images, labels, target) = try fixture()
+        for memory in Unrolled.Memory.allCases {
+            let r = try Unrolled.gradient(
+                start: net.parameters, steps: 0, learnable: [images], memory: memory,
+                step: { theta, _, l in try Unrolled.sgdStep(net, theta, images: l[0], labels: labels, lr: Variable(Tensor(unchecked: [1], data: [0.1]))) },
+                loss: { theta in try Unrolled.squaredDistance(theta, target) })
+            #expect(r.gradients[0].data.allSatisfy { $0 == 0 })
+            #expect(r.loss > 0)
+        }
+        #expect(throws: TensorError.self) {
+            _ = try Unrolled.gradient(start: [], steps: -1, learnable: [], memory: .plain, step: { t, _, _ in t },
+                                      loss: { _ in Variable(Tensor(unchecked: [], data: [0])) })
+        }
+    }
+}
