@@ -13,7 +13,7 @@ struct Benchmark {
 let allBenchmarks: [Benchmark] = [
     sgemmBenchmark(m: 2048, n: 2048, k: 2048),
     sgemmBenchmark(m: 128, n: 12544, k: 1152),
-] + tensorBenchmarks + (convNet3Layers + [fashionMNISTFirstLayer]).flatMap { g in
+] + tensorBenchmarks + distillBenchmarks + (convNet3Layers + [fashionMNISTFirstLayer]).flatMap { g in
     [conv2dForwardBenchmark(g), conv2dTrainingBenchmark(g), conv2dBackwardInputBenchmark(g), conv2dBackwardWeightBenchmark(g)]
 }
 
