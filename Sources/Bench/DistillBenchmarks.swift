@@ -1,6 +1,6 @@
-// Whole-workload rows of issue 10 built from the public numeric API on synthetic data of the
-// right shapes: one DC outer step (second-order gradient matching). The PyTorch peer doing the
-// same work is scripts/peer/distill_bench.py. Kernel-level rows are in Benchmark.swift.
+// Whole-workload rows of issue 10 built from the public API on synthetic data of the right
+// shapes: DC (one matching step, the inner loop, a whole iteration) and one DM iteration. The
+// PyTorch peer doing the same work is scripts/peer/distill_bench.py. Others: ModelBenchmarks.swift.
 import Autograd
 import Data
 import Distillation
@@ -8,7 +8,22 @@ import Foundation
 import NeuralNet
 import TensorCore
 
-let distillBenchmarks: [Benchmark] = [dcOuterStepBenchmark(), dcInnerLoopBenchmark(), dcIterationBenchmark()]
+/// Run one per process (scripts/bench does) so each row's peak resident memory is its own.
+let distillBenchmarks: [Benchmark] = [dmIterationBenchmark(), dcOuterStepBenchmark(), dcInnerLoopBenchmark(), dcIterationBenchmark()]
+
+/// One DM iteration at Fashion-MNIST IPC 10 (ConvNet-3, 256 real images per class, Siamese
+/// DSA), on a synthetic set of 600 images per class. Iterations/s.
+func dmIterationBenchmark() -> Benchmark {
+    Benchmark(name: "dm_iteration") {
+        guard let data = try? syntheticDataset(perClass: 600, seed: 34) else { fail("dm_iteration: no data", code: 70) }
+        var config = DMConfig(ipc: 10)
+        config.iterations = 1
+        let t = Stopwatch.best(budget: 0, minRuns: 3) {
+            do { _ = try DistributionMatching.run(data, config: config) } catch { fail("dm_iteration: \(error)", code: 70) }
+        }
+        return [BenchRow(name: "dm_iteration", shape: "fashion-mnist ipc10 convnet3 batch_real256 dsa", figure: 1 / t, unit: "iterations/s")]
+    }
+}
 
 /// One DC matching step at Fashion-MNIST IPC 10: for each of 10 classes, the detached parameter
 /// gradient on 256 real images, the synthetic gradient on 10 images with `createGraph`, the
@@ -62,7 +77,7 @@ func syntheticDataset(perClass: Int, classes: Int = 10, shape: [Int] = [1, 28, 2
 /// One whole DC iteration (10 matching steps, 50 epochs of network training between them) at
 /// IPC 10 on a synthetic Fashion-MNIST-shaped set. Iterations/s.
 func dcIterationBenchmark() -> Benchmark {
-    Benchmark(name: "dc_iteration") {
+    Benchmark(name: "dc_iteration", explicitOnly: true) {
         guard let data = try? syntheticDataset(perClass: 600, seed: 32) else { fail("dc_iteration: no data", code: 70) }
         var config = DCConfig(ipc: 10)
         config.iterations = 1

@@ -65,17 +65,55 @@ struct WinogradTiles {
     }
 }
 
+/// G for F(4x4, 3x3) with interpolation points 0, 1, -1, 2, -2 and infinity: [6, 3].
+let winogradG: [Double] = [
+    1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+    1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
+]
+
 /// U = G g G^T for every (output, input) channel pair, written position-major: u[pos, o, ci].
+/// Eight pairs per SIMD vector (Double, the twin's operations in the twin's order, so the same
+/// bits as `winogradTransformWeightsReference`); each of the 36 stores covers 8 adjacent pairs.
 func winogradTransformWeights(oc: Int, c: Int, weight: UnsafePointer<Float>, u: UnsafeMutablePointer<Float>) {
-    // G for F(4x4, 3x3) with interpolation points 0, 1, -1, 2, -2 and infinity: [6, 3].
-    let gm: [Double] = [
-        1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
-        1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
-    ]
-    ThreadPool.forRanges(oc * c, minChunk: 64) { pairs in
+    typealias D8 = SIMD8<Double>
+    let pairs = oc * c, groups = pairs / 8
+    let gm = winogradG
+    ThreadPool.forRanges(groups, minChunk: 8) { range in
+        var k = [D8](repeating: D8(), count: 9), t = [D8](repeating: D8(), count: 18)
+        for group in range {
+            let first = group * 8
+            for e in 0..<9 {
+                var lanes = D8()
+                for lane in 0..<8 { lanes[lane] = Double(weight[(first + lane) * 9 + e]) }
+                k[e] = lanes
+            }
+            for i in 0..<6 {
+                for j in 0..<3 {
+                    t[i * 3 + j] = gm[i * 3] * k[j] + gm[i * 3 + 1] * k[3 + j] + gm[i * 3 + 2] * k[6 + j]
+                }
+            }
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    let value = t[i * 3] * gm[j * 3] + t[i * 3 + 1] * gm[j * 3 + 1] + t[i * 3 + 2] * gm[j * 3 + 2]
+                    UnsafeMutableRawPointer(u + (i * 6 + j) * pairs + first).storeBytes(of: SIMD8<Float>(value), as: SIMD8<Float>.self)
+                }
+            }
+        }
+    }
+    // The last pairs % 8 pairs one at a time.
+    if groups * 8 < pairs { winogradTransformWeightsReference(oc: oc, c: c, weight: weight, u: u, pairs: (groups * 8)..<pairs) }
+}
+
+/// U = G g G^T one pair at a time: the plain twin of `winogradTransformWeights` (same bits).
+/// Only the pairs in `pairs` (all by default) are written.
+func winogradTransformWeightsReference(oc: Int, c: Int, weight: UnsafePointer<Float>, u: UnsafeMutablePointer<Float>,
+                                       pairs: Range<Int>? = nil) {
+    let gm = winogradG
+    let todo = pairs ?? 0..<(oc * c)
+    ThreadPool.forRanges(todo.count, minChunk: 64) { chunk in
         let t = UnsafeMutablePointer<Double>.allocate(capacity: 18)
         defer { t.deallocate() }
-        for pair in pairs {
+        for pair in chunk.map({ $0 + todo.lowerBound }) {
             let k = weight + pair * 9
             // t = G k: [6, 3]; then U = t G^T: [6, 6].
             for i in 0..<6 {
