@@ -46,7 +46,7 @@ let package = Package(
             "Notebook", "Bindings", "Script", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),
+        .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Data", "Distillation"], swiftSettings: fastFlags),
 
         // Tests: one target per module, plus shared helpers.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),

@@ -96,7 +96,14 @@ extension Variable {
 
     public func relu() -> Variable {
         let x = value
-        return Variable.record("relu", value.relu(), [self]) { g, _ in [try g * Variable(x.greater(0))] }
+        return Variable.record("relu", value.relu(), [self]) { g, _ in [try g.gated(byPositive: x)] }
+    }
+
+    /// This gradient where `gate` > 0, else zero: ReLU's backward in one pass, differentiable
+    /// in `self` (the gate is a constant), so second-order gradients pass through it.
+    public func gated(byPositive gate: Tensor) throws -> Variable {
+        let out = try value.gated(byPositive: gate)
+        return Variable.record("relu_gate", out, [self]) { g, _ in [try g.gated(byPositive: gate)] }
     }
 
     public func leakyRelu(_ slope: Float = 0.01) -> Variable {

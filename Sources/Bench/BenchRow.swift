@@ -10,6 +10,9 @@ struct BenchRow {
     var unit: String
     var peer: String? = nil
     var peerFigure: Double? = nil
+    /// Peak resident memory (MB) of our process and of the peer's, when known.
+    var peakMB: Double? = nil
+    var peerPeakMB: Double? = nil
 
     /// Ours over the peer's: above 1 means faster (every unit here is a rate).
     var ratio: Double? {
@@ -30,13 +33,13 @@ struct BenchRow {
         }
         return "{\"name\": \(text(name)), \"shape\": \(text(shape)), \"figure\": \(number(figure)), "
             + "\"unit\": \(text(unit)), \"peer\": \(text(peer)), \"peer_figure\": \(number(peerFigure)), "
-            + "\"ratio\": \(number(ratio))}"
+            + "\"ratio\": \(number(ratio)), \"peak_mb\": \(number(peakMB)), \"peer_peak_mb\": \(number(peerPeakMB))}"
     }
 }
 
 /// Figures printed by a peer script (same JSON rows), keyed by name and shape.
 struct PeerFigures {
-    private var figures: [String: (peer: String, figure: Double)] = [:]
+    private var figures: [String: (peer: String, figure: Double, peakMB: Double?)] = [:]
 
     init() {}
 
@@ -55,7 +58,7 @@ struct PeerFigures {
             else { continue }
             let key = name + "|" + shape
             if let old = figures[key], old.figure >= figure { continue }
-            figures[key] = (object["source"] as? String ?? "peer", figure)
+            figures[key] = (object["source"] as? String ?? "peer", figure, object["peak_mb"] as? Double)
         }
     }
 
@@ -65,6 +68,7 @@ struct PeerFigures {
         if let p = figures[row.name + "|" + row.shape] {
             row.peer = p.peer
             row.peerFigure = p.figure
+            row.peerPeakMB = p.peakMB
         }
         return row
     }

@@ -6,6 +6,8 @@ import Kernels
 struct Benchmark {
     /// Row name; `--filter` matches against it.
     let name: String
+    /// Run only when `--filter` names it (rows that take minutes).
+    var explicitOnly = false
     let run: () -> [BenchRow]
 }
 
@@ -13,7 +15,7 @@ struct Benchmark {
 let allBenchmarks: [Benchmark] = [
     sgemmBenchmark(m: 2048, n: 2048, k: 2048),
     sgemmBenchmark(m: 128, n: 12544, k: 1152),
-] + tensorBenchmarks + (convNet3Layers + [fashionMNISTFirstLayer]).flatMap { g in
+] + tensorBenchmarks + distillBenchmarks + modelBenchmarks + (convNet3Layers + [fashionMNISTFirstLayer]).flatMap { g in
     [conv2dForwardBenchmark(g), conv2dTrainingBenchmark(g), conv2dBackwardInputBenchmark(g), conv2dBackwardWeightBenchmark(g)]
 }
 

@@ -65,17 +65,55 @@ struct WinogradTiles {
     }
 }
 
+/// G for F(4x4, 3x3) with interpolation points 0, 1, -1, 2, -2 and infinity: [6, 3].
+let winogradG: [Double] = [
+    1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+    1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
+]
+
 /// U = G g G^T for every (output, input) channel pair, written position-major: u[pos, o, ci].
+/// Eight pairs per SIMD vector (Double, the twin's operations in the twin's order, so the same
+/// bits as `winogradTransformWeightsReference`); each of the 36 stores covers 8 adjacent pairs.
 func winogradTransformWeights(oc: Int, c: Int, weight: UnsafePointer<Float>, u: UnsafeMutablePointer<Float>) {
-    // G for F(4x4, 3x3) with interpolation points 0, 1, -1, 2, -2 and infinity: [6, 3].
-    let gm: [Double] = [
-        1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
-        1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1,
-    ]
-    ThreadPool.forRanges(oc * c, minChunk: 64) { pairs in
+    typealias D8 = SIMD8<Double>
+    let pairs = oc * c, groups = pairs / 8
+    let gm = winogradG
+    ThreadPool.forRanges(groups, minChunk: 8) { range in
+        var k = [D8](repeating: D8(), count: 9), t = [D8](repeating: D8(), count: 18)
+        for group in range {
+            let first = group * 8
+            for e in 0..<9 {
+                var lanes = D8()
+                for lane in 0..<8 { lanes[lane] = Double(weight[(first + lane) * 9 + e]) }
+                k[e] = lanes
+            }
+            for i in 0..<6 {
+                for j in 0..<3 {
+                    t[i * 3 + j] = gm[i * 3] * k[j] + gm[i * 3 + 1] * k[3 + j] + gm[i * 3 + 2] * k[6 + j]
+                }
+            }
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    let value = t[i * 3] * gm[j * 3] + t[i * 3 + 1] * gm[j * 3 + 1] + t[i * 3 + 2] * gm[j * 3 + 2]
+                    UnsafeMutableRawPointer(u + (i * 6 + j) * pairs + first).storeBytes(of: SIMD8<Float>(value), as: SIMD8<Float>.self)
+                }
+            }
+        }
+    }
+    // The last pairs % 8 pairs one at a time.
+    if groups * 8 < pairs { winogradTransformWeightsReference(oc: oc, c: c, weight: weight, u: u, pairs: (groups * 8)..<pairs) }
+}
+
+/// U = G g G^T one pair at a time: the plain twin of `winogradTransformWeights` (same bits).
+/// Only the pairs in `pairs` (all by default) are written.
+func winogradTransformWeightsReference(oc: Int, c: Int, weight: UnsafePointer<Float>, u: UnsafeMutablePointer<Float>,
+                                       pairs: Range<Int>? = nil) {
+    let gm = winogradG
+    let todo = pairs ?? 0..<(oc * c)
+    ThreadPool.forRanges(todo.count, minChunk: 64) { chunk in
         let t = UnsafeMutablePointer<Double>.allocate(capacity: 18)
         defer { t.deallocate() }
-        for pair in pairs {
+        for pair in chunk.map({ $0 + todo.lowerBound }) {
             let k = weight + pair * 9
             // t = G k: [6, 3]; then U = t G^T: [6, 6].
             for i in 0..<6 {
@@ -123,41 +161,47 @@ func winogradTransformInput(
     let g = layout.g
     let (c, h, w, p, bt) = (g.inChannels, g.height, g.width, g.padding, winogradBlockTiles)
     let d = UnsafeMutablePointer<Lanes>.allocate(capacity: 36)
+    let df = UnsafeMutableRawPointer(d).assumingMemoryBound(to: Float.self)
     // Per lane of the current group: offset of the tile's top-left input element in channel 0
-    // of its image (may point before the plane for border tiles), its row and column there.
-    let base = UnsafeMutablePointer<Int>.allocate(capacity: 3 * Lanes.scalarCount)
-    defer { d.deallocate(); base.deallocate() }
-    let rowAt = base + Lanes.scalarCount, colAt = base + 2 * Lanes.scalarCount
+    // of its image; for border groups, per (element, lane) the offset of that element in
+    // channel 0 or -1 outside the image, so every channel gathers with one fixed loop.
+    let base = UnsafeMutablePointer<Int>.allocate(capacity: Lanes.scalarCount)
+    let gather = UnsafeMutablePointer<Int>.allocate(capacity: 36 * Lanes.scalarCount)
+    defer { d.deallocate(); base.deallocate(); gather.deallocate() }
     for group in stride(from: 0, to: count, by: Lanes.scalarCount) {
         let lanes = min(Lanes.scalarCount, count - group)
         var interior = lanes == Lanes.scalarCount
-        for lane in 0..<lanes {
+        for lane in 0..<Lanes.scalarCount {
+            guard lane < lanes else {
+                for e in 0..<36 { gather[e * Lanes.scalarCount + lane] = -1 }
+                continue
+            }
             let (b, oy, ox) = layout.locate(firstTile + group + lane)
-            rowAt[lane] = oy - p
-            colAt[lane] = ox - p
-            base[lane] = b * c * h * w + (oy - p) * w + (ox - p)
-            interior = interior && oy - p >= 0 && ox - p >= 0 && oy - p + 6 <= h && ox - p + 6 <= w
+            let y0 = oy - p, x0 = ox - p
+            base[lane] = b * c * h * w + y0 * w + x0
+            interior = interior && y0 >= 0 && x0 >= 0 && y0 + 6 <= h && x0 + 6 <= w
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    let inside = y0 + i >= 0 && y0 + i < h && x0 + j >= 0 && x0 + j < w
+                    gather[(i * 6 + j) * Lanes.scalarCount + lane] = inside ? base[lane] + i * w + j : -1
+                }
+            }
         }
         for ci in 0..<c {
             let plane = x + ci * h * w
             if interior {
-                // Every tile lies inside the image: plain loads, no zeroing.
+                // Every tile lies inside the image: plain loads.
                 for lane in 0..<Lanes.scalarCount {
                     let tile = plane + base[lane]
                     for i in 0..<6 {
                         let row = tile + i * w
-                        for j in 0..<6 { d[i * 6 + j][lane] = row[j] }
+                        for j in 0..<6 { df[(i * 6 + j) * Lanes.scalarCount + lane] = row[j] }
                     }
                 }
             } else {
-                for e in 0..<36 { d[e] = .zero }
-                for lane in 0..<lanes {
-                    let y0 = rowAt[lane], x0 = colAt[lane]
-                    let tile = plane + base[lane]
-                    for i in max(0, -y0)..<min(6, h - y0) {
-                        let row = tile + i * w
-                        for j in max(0, -x0)..<min(6, w - x0) { d[i * 6 + j][lane] = row[j] }
-                    }
+                for e in 0..<(36 * Lanes.scalarCount) {
+                    let at = gather[e]
+                    df[e] = at >= 0 ? plane[at] : 0
                 }
             }
             // Columns: t = B^T d, in place; then rows: v = t B.

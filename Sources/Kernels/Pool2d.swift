@@ -47,6 +47,20 @@ public func avgPool2dBackward(_ g: Pool2dGeometry, dy: UnsafePointer<Float>, dx:
         for plane in planes {
             let dxp = dx + plane * h * w
             let dyp = dy + plane * oh * ow
+            if k == 2 && s == 2 && p == 0 {
+                // The common 2x2/2 case: each input element gets at most one output's share
+                // (an odd last row or column gets none), so every element is written once.
+                for oy in 0..<oh {
+                    let r0 = dxp + 2 * oy * w, r1 = r0 + w, src = dyp + oy * ow
+                    for ox in 0..<ow {
+                        let v = src[ox] * scale
+                        r0[2 * ox] = v; r0[2 * ox + 1] = v; r1[2 * ox] = v; r1[2 * ox + 1] = v
+                    }
+                    if w > 2 * ow { r0[w - 1] = 0; r1[w - 1] = 0 }
+                }
+                if h > 2 * oh { (dxp + (h - 1) * w).update(repeating: 0, count: w) }
+                continue
+            }
             dxp.update(repeating: 0, count: h * w)
             for oy in 0..<oh {
                 let y0 = max(0, oy * s - p), y1 = min(h, oy * s - p + k)

@@ -16,6 +16,8 @@ enum AddOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Flo
 enum SubOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a - b } }
 enum MulOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a * b } }
 enum DivOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a / b } }
+/// a where b > 0, else a * 0 (the same bits as a * step(b), signed zero and NaN included).
+enum PositiveGateOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { b > 0 ? a : a * 0 } }
 enum MaxOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a > b ? a : b } }
 enum MinOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a < b ? a : b } }
 enum GtOp: BinaryFunctor { @inline(__always) static func f(_ a: Float, _ b: Float) -> Float { a > b ? 1 : 0 } }
@@ -188,6 +190,14 @@ extension Tensor {
     public func lessEqual(_ o: Tensor) throws -> Tensor { try zipKernel(o, op: "le", LeOp.self) }
     public func equal(_ o: Tensor) throws -> Tensor { try zipKernel(o, op: "eq", EqOp.self) }
     public func notEqual(_ o: Tensor) throws -> Tensor { try zipKernel(o, op: "ne", NeOp.self) }
+    /// self where `gate` > 0, else zero: `self * gate.greater(0)` in one pass (ReLU's backward).
+    public func gated(byPositive gate: Tensor) throws -> Tensor {
+        guard gate.shape == shape else {
+            throw TensorError("gate: shapes \(shape.shapeText) and \(gate.shape.shapeText) differ")
+        }
+        return try zipKernel(gate, op: "gate", PositiveGateOp.self)
+    }
+
     public func greater(_ s: Float) -> Tensor { s == 0 ? mapKernel(StepOp.self) : scalarKernel(s, GtOp.self) }
     public func less(_ s: Float) -> Tensor { scalarKernel(s, LtOp.self) }
 

@@ -46,6 +46,7 @@ extension Tensor {
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) throws -> Tensor {
         let ax = try normalizedAxes(axes, op: "sum")
         if ax.isEmpty { return self }
+        if let out = sumOuterAxes(ax) { return Tensor(unchecked: reducedShape(ax, keepDims: keepDims), data: out) }
         let (t, outer, inner, red) = try reductionLayout(ax)
         var out = [Float](repeating: 0, count: outer * inner)
         t.data.withUnsafeBufferPointer { src in
@@ -156,6 +157,60 @@ extension Tensor {
         var axes = Array(0..<lead)
         for (i, d) in target.enumerated() where d == 1 && shape[lead + i] != 1 { axes.append(lead + i) }
         return try sum(axes: axes, keepDims: true).reshaped(target)
+    }
+}
+
+extension Tensor {
+    /// Sum over a leading block of axes and a trailing block around kept middle axes (the bias
+    /// gradient's `[0, 2, 3]` of an NCHW tensor) without moving data: the same chunks and
+    /// accumulators as `chunkedSum` over the permuted copy, so the same bits. Only when each
+    /// contiguous segment holds a multiple of 32 floats (nil otherwise, and the caller permutes).
+    func sumOuterAxes(_ ax: [Int]) -> [Float]? {
+        guard let first = ax.first, first == 0, let last = ax.last, last == rank - 1, count > 0 else { return nil }
+        var a = 0
+        while a < ax.count && ax[a] == a { a += 1 }
+        guard a < ax.count else { return nil }
+        let b = ax[a]
+        guard ax[a...] == ArraySlice(b..<rank), b > a else { return nil }
+        let segments = shape[..<a].reduce(1, *), kept = shape[a..<b].reduce(1, *), segment = shape[b...].reduce(1, *)
+        guard segment % 32 == 0 else { return nil }
+        let n = segments * segment
+        var out = [Float](repeating: 0, count: kept)
+        data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                let s = src.baseAddress!, d = dst.baseAddress!
+                ThreadPool.forRanges(kept, minChunk: Swift.max(1, parallelThreshold / Swift.max(1, n))) { r in
+                    for k in r {
+                        // Element i of the virtual row is s[((i / segment) * kept + k) * segment + i % segment].
+                        func rangeSum(_ lo: Int, _ hi: Int) -> Float {
+                            var acc0 = SIMD16<Float>(), acc1 = SIMD16<Float>()
+                            var i = lo
+                            while i < hi {
+                                let seg = i / segment, off = i % segment
+                                let end = Swift.min(hi, (seg + 1) * segment)
+                                let raw = UnsafeRawPointer(s + (seg * kept + k) * segment + off)
+                                var j = 0
+                                while i + j < end {
+                                    acc0 += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+                                    acc1 += raw.loadUnaligned(fromByteOffset: (j + 16) * 4, as: SIMD16<Float>.self)
+                                    j += 32
+                                }
+                                i = end
+                            }
+                            return (acc0 + acc1).sum()
+                        }
+                        if n <= reductionChunk {
+                            d[k] = rangeSum(0, n)
+                        } else {
+                            var total: Float = 0
+                            for lo in stride(from: 0, to: n, by: reductionChunk) { total += rangeSum(lo, Swift.min(n, lo + reductionChunk)) }
+                            d[k] = total
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 }
 

@@ -98,6 +98,17 @@ struct Conv2dTests {
         }
     }
 
+    @Test("Winograd weight transform (8 pairs per vector) has the plain loop's bits",
+          arguments: [(1, 1), (1, 7), (2, 4), (3, 5), (17, 18), (128, 3)])
+    func winogradWeightTransform(oc: Int, c: Int) {
+        var rng = FixtureRNG(seed: 14)
+        let w = rng.array(oc * c * 9)
+        var fast = [Float](repeating: .nan, count: 36 * oc * c), plain = fast
+        fast.withUnsafeMutableBufferPointer { winogradTransformWeights(oc: oc, c: c, weight: w, u: $0.baseAddress!) }
+        plain.withUnsafeMutableBufferPointer { winogradTransformWeightsReference(oc: oc, c: c, weight: w, u: $0.baseAddress!) }
+        #expect(fast.map(\.bitPattern) == plain.map(\.bitPattern), "oc \(oc) c \(c)")
+    }
+
     @Test("backward input equals the reference", arguments: convGeometries)
     func backwardInput(g: Conv2dGeometry) {
         let f = ConvFixture(g, seed: 2)

@@ -11,6 +11,8 @@ let poolGeometries: [Pool2dGeometry] = [
     Pool2dGeometry(batch: 2, channels: 2, height: 9, width: 9, kernel: 3, stride: 1, padding: 1),
     Pool2dGeometry(batch: 1, channels: 3, height: 5, width: 6, kernel: 4, stride: 3, padding: 2),
     Pool2dGeometry(batch: 2, channels: 1, height: 2, width: 3, kernel: 2, stride: 1),
+    Pool2dGeometry(batch: 2, channels: 3, height: 5, width: 4, kernel: 2, stride: 2),
+    Pool2dGeometry(batch: 1, channels: 2, height: 6, width: 9, kernel: 2, stride: 2),
 ]
 
 private func run(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {

@@ -43,6 +43,15 @@ func referenceBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) 
         }
     }
 
+    /// ReLU's one-pass backward gives the bits of `g * step(x)`, signed zeros and NaN included.
+    @Test func positiveGateEqualsProductWithStep() throws {
+        let g = try Tensor(shape: [3, 40], data: (0..<120).map { i in i == 7 ? .nan : Float(i % 11) - 5.5 })
+        let x = try Tensor(shape: [3, 40], data: (0..<120).map { i in i == 9 ? .nan : Float((i * 7) % 13) - 6 })
+        let fused = try g.gated(byPositive: x), product = try g * x.greater(0)
+        #expect(fused.data.map(\.bitPattern) == product.data.map(\.bitPattern))
+        #expect(throws: TensorError.self) { try g.gated(byPositive: x.reshaped([120])) }
+    }
+
     @Test func unaryValues() throws {
         let x = try Tensor(shape: [4], data: [-2, -0.5, 0, 3])
         #expect(x.relu().data == [0, 0, 0, 3])
@@ -85,6 +94,19 @@ func referenceBroadcast(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) 
         let x = testTensor([5, 7, 33], seed: 9)
         let got = try x.sum(axes: axes, keepDims: true)
         #expect(closenessFailure(got.data, referenceSum(x, axes: axes).map(Float.init), atol: 1e-5) == nil)
+    }
+
+    /// The bias-gradient sum ([0, 2, 3], and other leading + trailing blocks) runs without a
+    /// permuted copy but must give the permuted copy's bits, below and above one chunk.
+    @Test(arguments: [([3, 5, 4, 8], [0, 2, 3]), ([70, 2, 16, 16], [0, 2, 3]), ([2, 3, 4, 2, 16], [0, 1, 3, 4]),
+                      ([4, 6, 32], [0, 2]), ([3, 5, 7], [0, 2])])
+    func outerAxesSumMatchesPermutedSum(_ shape: [Int], _ axes: [Int]) throws {
+        let x = testTensor(shape, seed: 10)
+        let kept = (0..<shape.count).filter { !axes.contains($0) }
+        let viaCopy = try x.permuted(kept + axes).reshaped([kept.map { shape[$0] }.reduce(1, *), -1]).sum(axes: [1])
+        let got = try x.sum(axes: axes)
+        #expect(got.data.map(\.bitPattern) == viaCopy.data.map(\.bitPattern))
+        #expect(closenessFailure(got.data, referenceSum(x, axes: axes).map(Float.init), atol: 1e-4) == nil)
     }
 
     @Test func meanVarMaxArgmax() throws {
