@@ -45,11 +45,13 @@ enum ImageLoopState {
         defer { progress.end(interrupted: result.interrupted) }
         let clock = ContinuousClock()
         let began = clock.now
-        var lastIteration = Duration.zero
+        var durations: [Duration] = []
         for it in start..<total {
-            if let budget = control.budget, it > start {
-                let spent = clock.now - began
-                if (spent + lastIteration).seconds > budget {
+            if let budget = control.budget, durations.count >= 2 {
+                // The next iteration is judged by the median of those done, the first left out
+                // once there are others (it carries one-off work: DREAM's first clustering...).
+                let typical = median(Array(durations.dropFirst()))
+                if (clock.now - began + typical).seconds > budget {
                     result.budgetSpent = true
                     if let checkpoint { try checkpoint.save(last, method: method, config: config) }
                     return
@@ -65,7 +67,7 @@ enum ImageLoopState {
                 result.interrupted = true
                 return
             }
-            lastIteration = clock.now - iterationBegan
+            durations.append(clock.now - iterationBegan)
             result.loss.append(loss)
             result.iterations = it + 1
             last = state(images, optimizer, rng, result, extras)
@@ -155,6 +157,12 @@ final class LoopExtras {
         }
         numbers.merge(saved.numbers) { _, b in b }
     }
+}
+
+/// The middle value (the upper of the two middle ones for an even count).
+func median(_ values: [Duration]) -> Duration {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
 }
 
 extension Duration {

@@ -11,7 +11,9 @@ import TensorCore
 ///     let more = try DistributionMatching.run(data, config: c2, control: RunControl(resume: syn))
 public struct RunControl {
     /// Wall-clock seconds the run may take. The loop does not start an iteration that would,
-    /// judged by the last one, end past the budget (at least one iteration always runs).
+    /// judged by the median iteration so far, end past the budget; the first iteration (which
+    /// carries one-off work such as DREAM's first clustering) is left out of the median, and
+    /// the first two iterations always run.
     public var budget: Double?
     /// A set returned by an earlier run of the same method and settings (the iteration count
     /// may grow): the run continues from its state, bit-identical to an unbroken run.

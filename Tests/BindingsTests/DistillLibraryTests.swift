@@ -119,7 +119,7 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
         let tiny = "ipc=1, batch_real=4, model=convnet(width=4, depth=1), seed=3"
         s.run("whole = distill(data, iterations=4, \(tiny))")
         let out = s.run("part = distill(data, iterations=4, budget=\"0.000001s\", \(tiny))\nprint(part.iterations, part.budget_spent)\nprint(part)")
-        #expect(out.hasPrefix("1 true\n"), "\(out)")
+        #expect(out.hasPrefix("2 true\n"), "\(out)")
         #expect(out.contains("[budget spent]"), "\(out)")
         s.run("rest = distill(data, iterations=4, resume=part, \(tiny))")
         #expect(s.run("print((rest.images - whole.images).abs().max(), rest.iterations)") == "0 4\n")
