@@ -24,18 +24,14 @@ extension SyntheticObject {
                 TensorObject.store(t, path: "\(path).\(name)[\(i)]", into: &blobs)
             }
         }
-        let (a, b, c, d) = r.state.rng.state
-        return StoredResume(method: r.method, config: r.config, step: r.state.step, rng: [a, b, c, d].map { String($0, radix: 16) },
+        return StoredResume(method: r.method, config: r.config, step: r.state.step, rng: Checkpoint.hexWords(r.state.rng),
                             loss: blobs.add("\(path).loss", r.state.loss), tensors: tensors, numbers: r.state.numbers)
     }
 
     private static func restoreResume(_ r: StoredResume, from reader: SessionReader, path: String) throws -> ResumeState {
-        let words = r.rng.compactMap { UInt64($0, radix: 16) }
-        guard words.count == 4, r.rng.count == 4 else {
+        guard let rng = Checkpoint.generator(hexWords: r.rng) else {
             throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
         }
-        var rng = SeededRNG(seed: 0)
-        rng.state = (words[0], words[1], words[2], words[3])
         let loss = try reader.floats(r.loss)
         guard r.step >= 0, loss.count == r.step else {
             throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(loss.count) loss values for \(r.step) iterations")

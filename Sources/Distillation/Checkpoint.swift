@@ -81,9 +81,8 @@ public struct Checkpoint {
                 TensorRef(shape: t.shape, blob: blobs.add(state.tensors[name]!.count == 1 ? name : "\(name)[\(i)]", t.data))
             }
         }
-        let (a, b, c, d) = state.rng.state
         let content = Content(method: method, config: try JSONValue(encoding: config), step: state.step,
-                              rng: [a, b, c, d].map { String($0, radix: 16) }, loss: blobs.add("loss", state.loss),
+                              rng: Checkpoint.hexWords(state.rng), loss: blobs.add("loss", state.loss),
                               tensors: refs, numbers: state.numbers)
         try ArchiveFile.write(content, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
     }
@@ -104,11 +103,8 @@ public struct Checkpoint {
         func damaged(_ what: String) -> PersistenceError {
             PersistenceError(.damaged, "checkpoint file '\(path)': \(what)")
         }
-        let words = content.rng.compactMap { UInt64($0, radix: 16) }
-        guard words.count == 4, content.rng.count == 4 else { throw damaged("the generator state is not four 64-bit words") }
+        guard let rng = Checkpoint.generator(hexWords: content.rng) else { throw damaged("the generator state is not four 64-bit words") }
         guard content.step >= 0 else { throw damaged("negative step count \(content.step)") }
-        var rng = SeededRNG(seed: 0)
-        rng.state = (words[0], words[1], words[2], words[3])
         var tensors: [String: [Tensor]] = [:]
         for (name, refs) in content.tensors {
             tensors[name] = try refs.map { ref in
@@ -122,5 +118,23 @@ public struct Checkpoint {
         let loss = try blobs.values(content.loss)
         guard loss.count == content.step else { throw damaged("\(loss.count) loss values for \(content.step) steps") }
         return State(step: content.step, rng: rng, loss: loss, tensors: tensors, numbers: content.numbers)
+    }
+}
+
+extension Checkpoint {
+    /// A generator's four xoshiro words in hexadecimal, exact in any JSON reader (checkpoint
+    /// files and the run state sessions keep).
+    public static func hexWords(_ rng: SeededRNG) -> [String] {
+        let (a, b, c, d) = rng.state
+        return [a, b, c, d].map { String($0, radix: 16) }
+    }
+
+    /// The generator `hexWords` wrote, or nil when the text is not four 64-bit words.
+    public static func generator(hexWords: [String]) -> SeededRNG? {
+        let words = hexWords.compactMap { UInt64($0, radix: 16) }
+        guard words.count == 4, hexWords.count == 4 else { return nil }
+        var rng = SeededRNG(seed: 0)
+        rng.state = (words[0], words[1], words[2], words[3])
+        return rng
     }
 }
