@@ -20,6 +20,20 @@ public enum DataLibrary {
                     throw ScriptError(error.description)
                 }
             },
+            Builtin("zca", parameters: [.required("data"), .named("eps", default: .number(0.1))],
+                    help: "The data set ZCA-whitened, as MTT's CIFAR settings use it: the transform (x - mean) U diag(1/sqrt(lambda + eps)) U^T is fitted on the train split's [0, 1] pixels and applied to both splits. Distil, train and evaluate on the result alike; `grid` undoes the whitening for pictures; session files re-fit it when loaded. `data.zca` is eps, or none.",
+                    example: "white = zca(dataset(\"cifar10\"))\nprint(white)") { args, context in
+                guard case .host(let object as DatasetObject) = args.value(0) else { throw args.typeError(0, expected: "dataset") }
+                let eps = try args.number("eps")
+                guard eps > 0, eps.isFinite else { throw args.error(args.index("eps"), "eps must be positive, got \(eps)") }
+                context.progress.begin("zca: fitting on \(object.dataset.train.count) images", total: 1)
+                defer { context.progress.end(interrupted: false) }
+                do {
+                    return .host(DatasetObject(try ZCA.whitened(object.dataset, eps: Float(eps)).dataset))
+                } catch let error as DataError {
+                    throw args.error(0, error.message)
+                }
+            },
             Builtin("subset", parameters: [.required("data"), .required("per_class"), .named("split", default: .string("train")), .named("seed")],
                     help: "A random subset with `per_class` images of every class from the data set's train split (or `split=\"test\"`), drawn from `seed` (or the session seed). The result is a split that `train`, `evaluate` and `grid` accept: the random-real baseline of the literature.",
                     example: "few = subset(data, 10, seed=1)\nevaluate(few, data, runs=3)") { args, context in

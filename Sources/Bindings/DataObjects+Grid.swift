@@ -1,5 +1,5 @@
 // Pictures of data sets, splits and synthetic sets: class-ordered grids, de-normalised with
-// the data set's own mean and std, class names as row labels.
+// the data set's own mean and std (or un-whitened), class names as row labels.
 import Data
 import Distillation
 import ImageIO
@@ -12,10 +12,16 @@ func classGrid(_ split: DatasetSplit, _ dataset: Dataset, perClass n: Int) throw
     var idx: [Int] = []
     for c in 0..<split.classCount { idx += split.classIndex[c].prefix(n) }
     guard !idx.isEmpty else { throw ScriptError("the split has no images to draw") }
-    let images = try split.gather(idx).images
-    let norm = ImageGrid.Normalize.meanStd(mean: dataset.normalization.mean, std: dataset.normalization.std)
+    let (images, norm) = try pictureSpace(try split.gather(idx).images, of: dataset)
     let full = split.classIndex.allSatisfy { $0.count >= n }
     return (images, norm, full ? dataset.classNames : nil, full ? n : nil)
+}
+
+/// Images of `dataset`'s space and how the grid turns them into intensities: de-normalised
+/// with the set's mean and std, or un-whitened first when the set is ZCA-whitened.
+func pictureSpace(_ images: Tensor, of dataset: Dataset) throws -> (Tensor, ImageGrid.Normalize) {
+    if dataset.whitening != nil { return (try dataset.pixels01(images), .none) }
+    return (images, .meanStd(mean: dataset.normalization.mean, std: dataset.normalization.std))
 }
 
 extension DatasetObject: GridSource {
@@ -30,6 +36,10 @@ extension SplitObject: GridSource {
 
 extension SyntheticObject: GridSource {
     func gridImages() throws -> GridImages {
-        (synthetic.images, .meanStd(mean: synthetic.normalization.mean, std: synthetic.normalization.std), synthetic.classNames, synthetic.ipc)
+        if dataset.whitening != nil {
+            let (images, norm) = try pictureSpace(synthetic.images, of: dataset)
+            return (images, norm, synthetic.classNames, synthetic.ipc)
+        }
+        return (synthetic.images, .meanStd(mean: synthetic.normalization.mean, std: synthetic.normalization.std), synthetic.classNames, synthetic.ipc)
     }
 }

@@ -17,10 +17,13 @@ final class DatasetObject: HostObject {
         let shape = d.imageShape.map(String.init).joined(separator: "x")
         let norm = zip(d.normalization.mean, d.normalization.std)
             .map { String(format: "%.4f", $0) + "/" + String(format: "%.4f", $1) }.joined(separator: ", ")
+        if let z = d.whitening {
+            return "\(d.name): \(d.train.count) train / \(d.test.count) test, \(shape), \(d.classCount) classes, ZCA-whitened (eps \(z.eps), fitted on train)"
+        }
         return "\(d.name): \(d.train.count) train / \(d.test.count) test, \(shape), \(d.classCount) classes, normalised (mean/std \(norm))"
     }
 
-    var memberNames: [String] { ["name", "classes", "train", "test", "shape", "mean", "std"] }
+    var memberNames: [String] { ["name", "classes", "train", "test", "shape", "mean", "std", "zca"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -31,6 +34,7 @@ final class DatasetObject: HostObject {
         case "shape": return .list(dataset.imageShape.map { .number(Double($0)) })
         case "mean": return .list(dataset.normalization.mean.map { .number(Double($0)) })
         case "std": return .list(dataset.normalization.std.map { .number(Double($0)) })
+        case "zca": return dataset.whitening.map { .number(Double("\($0.eps)") ?? Double($0.eps)) } ?? Value.none
         default: return nil
         }
     }

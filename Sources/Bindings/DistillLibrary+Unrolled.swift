@@ -111,7 +111,7 @@ extension DistillLibrary {
     /// `distill(data, method="mtt", experts=..., ...)`: the published preset for the data set
     /// and ipc, overridden by the options given.
     static func distillMTT(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
-                           checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
+                           resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
         let experts: Experts
         switch args.value("experts") {
         case .host(let e as ExpertsObject): experts = e.experts
@@ -119,17 +119,20 @@ extension DistillLibrary {
         default: throw args.typeError(args.index("experts"), expected: "experts")
         }
         var c = MTTConfig.reference(for: dataset.name, ipc: ipc).config
-        c.seed = seed
         c.model = experts.config.model
+        c.dsa = isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy
+        c.lrTeacher = experts.config.learningRate
+        if let resumed, resumed.method == "mtt" { c = try resumed.config.decoded(as: MTTConfig.self) }
+        c.seed = seed
         var unusedBatch = 0
         options.apply(&c.iterations, &c.lrImages, &unusedBatch, &c.initialization, &c.model)
         if options.batchReal != nil { throw args.error(args.index("batch_real"), "method \"mtt\" has no real batch (HINT: batch_syn)") }
-        c.dsa = options.dsa ?? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
+        if let d = options.dsa { c.dsa = d }
         if let v = try args.optionalInteger("syn_steps") { c.synSteps = v }
         if let v = try args.optionalInteger("expert_epochs") { c.expertEpochs = v }
         if let v = try args.optionalInteger("max_start_epoch") { c.maxStartEpoch = v }
         if let v = try args.optionalNumber("lr_lr") { c.lrLR = Float(v) }
-        if let v = try args.optionalNumber("lr_teacher") { c.lrTeacher = Float(v) } else { c.lrTeacher = experts.config.learningRate }
+        if let v = try args.optionalNumber("lr_teacher") { c.lrTeacher = Float(v) }
         if let v = try args.optionalInteger("batch_syn") { c.batchSyn = v }
         if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }
         return try MTT.run(dataset, experts: experts, config: c, checkpoint: checkpoint, control: options.control, progress: context.progress)
@@ -138,21 +141,23 @@ extension DistillLibrary {
     /// `distill(data, method="dd", ...)`: the reference's defaults (LeNet for one-channel
     /// images, AlexNet otherwise; 10 steps x 3 epochs; random initialisation).
     static func distillDD(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
-                          checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
+                          resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
         var c = DDConfig(ipc: ipc)
-        c.seed = seed
         c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexnet)
         if dataset.imageShape.first != 1 { c.initialStepSize = 0.001 }
+        c.steps = Swift.min(10, ipc)
+        let resuming = resumed?.method == "dd"
+        if let resumed, resuming { c = try resumed.config.decoded(as: DDConfig.self) }
+        c.seed = seed
         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
         if options.dsa != nil { throw args.error(args.index("aug"), "method \"dd\" uses no augmentation") }
-        c.steps = Swift.min(10, ipc)
         if let v = try args.optionalInteger("steps") { c.steps = v }
         if let v = try args.optionalInteger("epochs") { c.epochs = v }
         if args.isGiven("init") { c.initialization = try choice(args, "init", DDInit.self) }
         if let v = try args.optionalInteger("pretrain") { c.pretrainEpochs = v }
         if let v = try args.optionalInteger("pool") { c.pool = v }
         // The reference halves the rate every 40 epochs of real data.
-        c.decayEvery = 40 * ((dataset.train.count + c.batchReal - 1) / Swift.max(c.batchReal, 1))
+        if !resuming { c.decayEvery = 40 * ((dataset.train.count + c.batchReal - 1) / Swift.max(c.batchReal, 1)) }
         if let v = try args.optionalInteger("decay_every") { c.decayEvery = v }
         if let v = try args.optionalNumber("lr_teacher") { c.initialStepSize = Float(v) }
         if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }

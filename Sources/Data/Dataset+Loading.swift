@@ -123,10 +123,14 @@ extension Dataset {
 extension Dataset {
     /// Loads the data set a provenance record names, from the root it records.
     public static func load(provenance p: DatasetProvenance) throws -> Dataset {
+        let base: Dataset
         if let set = KnownDataset(name: p.source), !p.source.contains("/") {
-            return try load(set, from: p.root)
+            base = try load(set, from: p.root)
+        } else {
+            base = try loadFolder(p.root)
         }
-        return try loadFolder(p.root)
+        guard let eps = p.zcaEps else { return base }
+        return try ZCA.whitened(base, eps: eps).dataset
     }
 
     /// The images and labels a provenance record selects (its split, and its indices if any).

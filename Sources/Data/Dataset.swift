@@ -24,6 +24,9 @@ public struct Dataset: Sendable, Equatable {
     public let test: DatasetSplit
     /// How to load this data set again (for saving by reference).
     public var provenance: DatasetProvenance
+    /// The ZCA transform both splits were whitened with (`ZCA.whitened`), or nil; pictures
+    /// undo it (`pixels01`).
+    public var whitening: ZCA?
 
     /// A data set from already-normalised splits; shapes and class counts must agree.
     public init(name: String, classNames: [String], normalization: Normalization,
@@ -48,6 +51,13 @@ public struct Dataset: Sendable, Equatable {
 
     /// Number of classes.
     public var classCount: Int { classNames.count }
+
+    /// Images of this data set's space (normalised, or whitened) back in [0, 1] pixel units
+    /// (not clamped), for pictures and pixel-space methods.
+    public func pixels01(_ images: Tensor) throws -> Tensor {
+        if let whitening { return try whitening.unwhiten(images) }
+        return try normalization.denormalized(images)
+    }
 
     /// The split called `train` or `test`.
     public func split(_ name: String) throws -> DatasetSplit {
@@ -91,6 +101,8 @@ public struct DatasetProvenance: Codable, Sendable, Equatable {
     public var indices: [Int]?
     /// What was done to the pixels, e.g. `normalize mean=[0.2861] std=[0.353]`.
     public var transform: String
+    /// Set when the data set was ZCA-whitened with this epsilon (re-fitted when loaded again).
+    public var zcaEps: Float?
 
     public init(source: String, root: String, split: String? = nil, indices: [Int]? = nil, transform: String) {
         self.source = source
