@@ -49,6 +49,7 @@ struct SessionWriter {
             case let m as ModelObject: return .model(m.store(path: path, into: &blobs))
             case let s as SyntheticObject: return .synthetic(s.store(path: path, into: &blobs))
             case let r as ResultObject: return .result(r.result)
+            case let e as ExpertsObject: return .experts(try e.store(path: path, into: &blobs))
             default: throw ScriptError("a \(object.typeName) cannot be saved in a session file")
             }
         }
@@ -99,6 +100,7 @@ final class SessionReader {
         case .model(let m): return .host(try ModelObject.restore(m, from: self, path: path))
         case .synthetic(let s): return .host(try SyntheticObject.restore(s, from: self, path: path))
         case .result(let r): return .host(ResultObject(r))
+        case .experts(let e): return .host(try ExpertsObject.restore(e, from: self, path: path))
         }
     }
 

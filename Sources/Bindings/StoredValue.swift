@@ -23,6 +23,7 @@ indirect enum StoredValue: Codable {
     case model(StoredModel)
     case synthetic(StoredSynthetic)
     case result(EvaluationResult)
+    case experts(StoredExperts)
 
     enum CodingKeys: String, CodingKey { case type, value }
 
@@ -40,6 +41,7 @@ indirect enum StoredValue: Codable {
         case .split: return "split"
         case .model: return "model"
         case .synthetic: return "synthetic"
+        case .experts: return "experts"
         case .result: return "result"
         }
     }
@@ -60,6 +62,7 @@ indirect enum StoredValue: Codable {
         case .split(let s): try c.encode(s, forKey: .value)
         case .model(let m): try c.encode(m, forKey: .value)
         case .synthetic(let s): try c.encode(s, forKey: .value)
+        case .experts(let e): try c.encode(e, forKey: .value)
         case .result(let r): try c.encode(r, forKey: .value)
         }
     }
@@ -80,6 +83,7 @@ indirect enum StoredValue: Codable {
         case "split": self = .split(try c.decode(StoredSplit.self, forKey: .value))
         case "model": self = .model(try c.decode(StoredModel.self, forKey: .value))
         case "synthetic": self = .synthetic(try c.decode(StoredSynthetic.self, forKey: .value))
+        case "experts": self = .experts(try c.decode(StoredExperts.self, forKey: .value))
         case "result": self = .result(try c.decode(EvaluationResult.self, forKey: .value))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown value type '\(type)'")

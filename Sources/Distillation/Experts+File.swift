@@ -6,7 +6,8 @@ import NeuralNet
 import TensorCore
 
 extension Experts {
-    struct Manifest: Codable {
+    /// The settings, shapes and blob names of stored experts (in expert files and sessions).
+    public struct Manifest: Codable, Sendable {
         var config: ExpertConfig
         var dataName: String
         var imageShape: [Int]
@@ -18,22 +19,33 @@ extension Experts {
 
     static let kind = "experts"
 
+    /// Adds every snapshot to `table` (blob names start with `prefix`) and returns the manifest
+    /// that finds them again.
+    public func encoded(into table: inout BlobTable, prefix: String = "") throws -> Manifest {
+        guard let first = trajectories.first?.first else { throw TensorError("experts: there are no experts to save") }
+        let names = trajectories.enumerated().map { e, snaps in
+            snaps.enumerated().map { t, params in table.add("\(prefix)e\(e).t\(t)", params.flatMap(\.data)) }
+        }
+        return Manifest(config: config, dataName: dataName, imageShape: imageShape, classes: classes,
+                        parameterShapes: first.map(\.shape), blobs: names)
+    }
+
     /// Writes the experts to `path` atomically.
     public func save(to path: String, writer: AtomicWriter = AtomicWriter()) throws {
-        guard let first = trajectories.first?.first else { throw TensorError("experts: there are no experts to save") }
         var table = BlobTable()
-        let names = trajectories.enumerated().map { e, snaps in
-            snaps.enumerated().map { t, params in table.add("e\(e).t\(t)", params.flatMap(\.data)) }
-        }
-        let manifest = Manifest(config: config, dataName: dataName, imageShape: imageShape, classes: classes,
-                                parameterShapes: first.map(\.shape), blobs: names)
+        let manifest = try encoded(into: &table)
         try ArchiveFile.write(manifest, kind: Experts.kind, blobs: table, to: path, writer: writer)
     }
 
     /// Reads experts written by `save`; a damaged or inconsistent file is an error saying what is wrong.
     public static func load(from path: String) throws -> Experts {
         let (m, store) = try ArchiveFile.read(Manifest.self, kind: kind, from: path)
-        func damaged(_ what: String) -> PersistenceError { PersistenceError(.damaged, "experts file '\(path)': \(what)") }
+        return try decoded(m, from: store, label: "experts file '\(path)'")
+    }
+
+    /// The experts a manifest and its blobs describe; `label` names the source in errors.
+    public static func decoded(_ m: Manifest, from store: BlobStore, label: String) throws -> Experts {
+        func damaged(_ what: String) -> PersistenceError { PersistenceError(.damaged, "\(label): \(what)") }
         guard m.parameterShapes.allSatisfy({ s in s.allSatisfy { $0 >= 0 } }), !m.parameterShapes.isEmpty else {
             throw damaged("bad parameter shapes")
         }

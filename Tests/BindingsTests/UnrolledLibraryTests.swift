@@ -52,4 +52,27 @@ import Testing
         #expect(s.run("evaluate(subset(data, 1), data, protocol=\"dd\")").contains("needs a set made by distill(method=\"dd\")"))
         #expect(s.run("evaluate(syn, data, protocol=\"paper\")").contains("unknown protocol \"paper\""))
     }
+
+    @Test func expertsInSessionFiles() throws {
+        let folder = try temporaryFolder()
+        let file = folder + "/kept.ddexperts"
+        let a = session()
+        let made = a.run("""
+        loose = experts(data, count=1, epochs=2, batch=8, lr=0.05, model=net, seed=1)
+        kept = experts(data, count=2, epochs=2, batch=8, lr=0.05, model=net, seed=2, file="\(file)")
+        def mtt(ex) return distill(data, method="mtt", ipc=1, experts=ex, iterations=2, syn_steps=2, expert_epochs=1, max_start_epoch=1, lr=10, seed=3).loss end
+        print(mtt(loose), mtt(kept))
+        save("\(folder)/s.ddsession")
+        """)
+        #expect(!made.contains("error"), "\(made)")
+        let b = Snippet()
+        #expect(b.run("load(\"\(folder)/s.ddsession\")") == "")
+        #expect(b.run("print(mtt(loose), mtt(kept))") == made)
+        #expect(b.run("print(loose.count, kept.count, kept.file)") == "1 2 \(file)\n")
+        // Kept by reference: the session does not copy the file's snapshots, and needs the file.
+        try FileManager.default.removeItem(atPath: file)
+        let c = Snippet()
+        #expect(c.run("load(\"\(folder)/s.ddsession\")").contains("'kept' refers to the experts file '\(file)', which can no longer be read"))
+        #expect(c.run("load(\"\(folder)/s.ddsession\", skip_missing=true)\nprint(loose.count, defined(\"kept\"))").hasSuffix("1 false\n"))
+    }
 }
