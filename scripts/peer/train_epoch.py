@@ -6,11 +6,12 @@ evaluation optimiser (SGD lr 0.01, momentum 0.9, weight decay 5e-4, batch 256), 
 
 usage: train_epoch.py [--steps N] [--threads T] [--data DIR] [--mean M --std S]
 """
-import argparse, gzip, json, os, time
+import argparse, json, os, time
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+from common import convnet, idx
 
 p = argparse.ArgumentParser()
 p.add_argument("--steps", type=int, default=20)
@@ -22,24 +23,11 @@ a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.manual_seed(0)
 
-def idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
 images = idx(os.path.join(a.data, "train-images-idx3-ubyte.gz")).astype(np.float32) / 255
 labels = torch.from_numpy(idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz")).astype(np.int64))
 x_all = torch.from_numpy((images - a.mean) / a.std).unsqueeze(1)
 
-layers, c = [], 1
-for d in range(3):
-    layers += [nn.Conv2d(c, 128, 3, padding=3 if d == 0 else 1), nn.GroupNorm(128, 128, affine=True),
-               nn.ReLU(inplace=True), nn.AvgPool2d(2, 2)]
-    c = 128
-net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(128 * 4 * 4, 10))
+net = convnet(1, 28)
 opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
 order = torch.randperm(x_all.shape[0])
 
