@@ -9,7 +9,7 @@ extension ImageLibrary {
         Builtin("plot", parameters: [.required("y"), .optional("path"), .named("x"), .named("title"), .named("xlabel"), .named("ylabel"),
                                      .named("series"), .named("labels"), .named("logy", default: .bool(false)),
                                      .named("width", default: .number(800)), .named("height", default: .number(500))],
-                help: "Writes a line plot as a PNG and prints what it wrote. `y` is a list of numbers or a 1-D tensor (one line), or a list of such lists or a 2-D tensor (one line per item or row); `y` may be none when `series` gives the lines. `series` adds more lines (a list of lists or tensors); `labels` names every line in order for the legend; `x` gives the x values shared by all lines (default 0, 1, 2, ...). `title`, `xlabel`, `ylabel` label the plot; `logy=true` makes the y axis logarithmic (points at or below 0 are skipped); `width` and `height` are in pixels. Without `path`, the picture goes to the notebook's picture folder (or the current folder) as plot_1.png, plot_2.png, ...",
+                help: "Writes a line plot as a PNG and prints what it wrote. `y` is a list of numbers or a 1-D tensor (one line), or a list of such lists or a 2-D tensor (one line per item or row); `y` may be none when `series` gives the lines. `series` adds more lines (a list of lists or tensors); `labels` names every line in order for the legend; `x` gives the x values shared by all lines (default 0, 1, 2, ...), or a list of such lists, one per line, for lines measured at different points. `title`, `xlabel`, `ylabel` label the plot; `logy=true` makes the y axis logarithmic (points at or below 0 are skipped); `width` and `height` are in pixels. Without `path`, the picture goes to the notebook's picture folder (or the current folder) as plot_1.png, plot_2.png, ...",
                 example: "loss = [2.3, 1.2, 0.8, 0.6, 0.5]\nplot(loss, \"out/loss.png\", title=\"loss\", xlabel=\"iteration\")   # wrote out/loss.png (1 series, 800x500 px)\nplot([loss, [2.0, 1.5, 1.1, 0.9, 0.8]], \"out/two.png\", labels=[\"dm\", \"dc\"], logy=true)") { args, context in
             var lines: [[Double]] = []
             if case .none = args.value(0) {
@@ -22,11 +22,18 @@ extension ImageLibrary {
             }
             guard !lines.isEmpty else { throw args.error(0, "nothing to plot: no series") }
 
-            var x: [Double]? = nil
+            // x: one list shared by every line, or one list per line.
+            var xs: [[Double]?] = Array(repeating: nil, count: lines.count)
             if case .none = args.value("x") {} else {
-                let xs = try seriesList(args, args.index("x"), allowNested: false)
-                guard xs.count == 1 else { throw args.error(args.index("x"), "x must be one list of numbers shared by every line") }
-                x = xs[0]
+                let given = try seriesList(args, args.index("x"), allowNested: true)
+                if given.count == 1 {
+                    xs = Array(repeating: given[0], count: lines.count)
+                } else {
+                    guard given.count == lines.count else {
+                        throw args.error(args.index("x"), "x must be one list shared by every line or one list per line: \(given.count) lists for \(lines.count) line\(lines.count == 1 ? "" : "s")")
+                    }
+                    xs = given
+                }
             }
             var labels: [String?] = Array(repeating: nil, count: lines.count)
             if case .none = args.value("labels") {} else {
@@ -40,7 +47,7 @@ extension ImageLibrary {
                     return s
                 }
             }
-            var chart = LinePlot(zip(lines, labels).map { PlotSeries($0, x: x, label: $1) },
+            var chart = LinePlot(lines.indices.map { PlotSeries(lines[$0], x: xs[$0], label: labels[$0]) },
                                  title: try args.optionalString("title"), xLabel: try args.optionalString("xlabel"),
                                  yLabel: try args.optionalString("ylabel"), logY: try args.bool("logy"))
             chart.width = try args.integer("width")
