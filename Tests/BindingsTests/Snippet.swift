@@ -28,6 +28,12 @@ final class Snippet {
         return out.take()
     }
 
+    /// The tensor an expression evaluates to (nil when it is not a tensor or fails).
+    func tensorValue(_ expression: String) -> Tensor? {
+        run("__probe = " + expression)
+        return tensor("__probe")
+    }
+
     /// The tensor held by variable `name`.
     func tensor(_ name: String) -> Tensor? {
         guard case .host(let object as TensorObject)? = session.globals.get(name) else { return nil }

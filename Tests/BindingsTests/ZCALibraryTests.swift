@@ -45,11 +45,18 @@ import Testing
         let path = try temporaryFolder() + "/z.session"
         let a = session()
         a.run("syn = distill(white, method=\"dm\", ipc=1, iterations=2, model=convnet(width=4, depth=1), seed=1)\nfew = subset(white, 2, seed=3)")
-        let before = a.run("print(sum(white.test.images), sum(few.images), white.zca)")
         #expect(a.run("save(\"\(path)\")") == "")
         let b = Snippet()
         #expect(b.run("load(\"\(path)\")") == "")
-        #expect(b.run("print(sum(white.test.images), sum(few.images), white.zca)") == before)
+        #expect(b.run("print(white.zca)") == "0.1\n")
+        // The transform is fitted again on load: equal up to rounding (OpenBLAS may split the
+        // small products differently when another test changes its thread count meanwhile).
+        for e in ["white.test.images", "few.images", "white.train.images[0]"] {
+            guard let x = a.tensorValue(e), let y = b.tensorValue(e) else { Issue.record("\(e) is not a tensor"); continue }
+            #expect(x.shape == y.shape)
+            let worst = zip(x.data, y.data).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 1e-3, "\(e): largest difference \(worst)")
+        }
         #expect(b.run("print(syn)").contains("+zca: 1 per class"), "\(b.run("print(syn)"))")
         #expect(b.run("evaluate(syn, data, runs=1, epochs=1)").contains("the set is ZCA-whitened"))
     }
