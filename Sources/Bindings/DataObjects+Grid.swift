@@ -19,9 +19,10 @@ func classGrid(_ split: DatasetSplit, _ dataset: Dataset, perClass n: Int) throw
 
 /// Images of `dataset`'s space and how the grid turns them into intensities: de-normalised
 /// with the set's mean and std, or un-whitened first when the set is ZCA-whitened.
-func pictureSpace(_ images: Tensor, of dataset: Dataset) throws -> (Tensor, ImageGrid.Normalize) {
+func pictureSpace(_ images: Tensor, of dataset: Dataset, normalization: Normalization? = nil) throws -> (Tensor, ImageGrid.Normalize) {
     if dataset.whitening != nil { return (try dataset.pixels01(images), .none) }
-    return (images, .meanStd(mean: dataset.normalization.mean, std: dataset.normalization.std))
+    let n = normalization ?? dataset.normalization
+    return (images, .meanStd(mean: n.mean, std: n.std))
 }
 
 extension DatasetObject: GridSource {
@@ -36,10 +37,7 @@ extension SplitObject: GridSource {
 
 extension SyntheticObject: GridSource {
     func gridImages() throws -> GridImages {
-        if dataset.whitening != nil {
-            let (images, norm) = try pictureSpace(synthetic.images, of: dataset)
-            return (images, norm, synthetic.classNames, synthetic.ipc)
-        }
-        return (synthetic.images, .meanStd(mean: synthetic.normalization.mean, std: synthetic.normalization.std), synthetic.classNames, synthetic.ipc)
+        let (images, norm) = try pictureSpace(synthetic.images, of: dataset, normalization: synthetic.normalization)
+        return (images, norm, synthetic.classNames, synthetic.ipc)
     }
 }
