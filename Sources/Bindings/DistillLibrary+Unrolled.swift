@@ -49,7 +49,7 @@ extension DistillLibrary {
     static let unrolledParameters: [Parameter] = [
         .named("experts"), .named("syn_steps"), .named("expert_epochs"), .named("max_start_epoch"), .named("lr_lr"),
         .named("lr_teacher"), .named("batch_syn"), .named("memory"), .named("steps"), .named("epochs"),
-        .named("pretrain"), .named("decay_every"),
+        .named("pretrain"), .named("decay_every"), .named("weights"),
     ]
 
     /// Builtins this file adds to the `distill` namespace.
@@ -143,7 +143,8 @@ extension DistillLibrary {
     static func distillDD(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
                           resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
         var c = DDConfig(ipc: ipc)
-        c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexnet)
+        // The reference draws Xavier-normal weights with zero biases; a model= given keeps its own.
+        c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexnet, weights: .xavier)
         if dataset.imageShape.first != 1 { c.initialStepSize = 0.001 }
         c.steps = Swift.min(10, ipc)
         let resuming = resumed?.method == "dd"
@@ -156,6 +157,7 @@ extension DistillLibrary {
         if args.isGiven("init") { c.initialization = try choice(args, "init", DDInit.self) }
         if let v = try args.optionalInteger("pretrain") { c.pretrainEpochs = v }
         if let v = try args.optionalInteger("pool") { c.pool = v }
+        if args.isGiven("weights") { c.model.weights = try choice(args, "weights", WeightInit.self) }
         // The reference halves the rate every 40 epochs of real data.
         if !resuming { c.decayEvery = 40 * ((dataset.train.count + c.batchReal - 1) / Swift.max(c.batchReal, 1)) }
         if let v = try args.optionalInteger("decay_every") { c.decayEvery = v }

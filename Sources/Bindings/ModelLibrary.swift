@@ -12,27 +12,28 @@ public enum ModelLibrary {
         BuiltinNamespace(name: "model", summary: "networks, training and accuracy", builtins: [
             Builtin("convnet", parameters: [.named("width", default: .number(128)), .named("depth", default: .number(3)),
                                             .named("norm", default: .string("instance")), .named("act", default: .string("relu")),
-                                            .named("pool", default: .string("avg"))],
-                    help: "ConvNet-D/W, the network of the dataset-distillation literature: `depth` blocks of 3x3 conv (width channels) -> norm -> activation -> 2x2 pool, then a linear layer. norm is instance (GroupNorm(C, C), the default), batch, layer, group or none; act is relu, sigmoid, leakyrelu, swish or tanh; pool is avg, max or none. The weights are made when the model first meets data, from the seed of the call that uses it.",
+                                            .named("pool", default: .string("avg")), weightsParameter],
+                    help: "ConvNet-D/W, the network of the dataset-distillation literature: `depth` blocks of 3x3 conv (width channels) -> norm -> activation -> 2x2 pool, then a linear layer. norm is instance (GroupNorm(C, C), the default), batch, layer, group or none; act is relu, sigmoid, leakyrelu, swish or tanh; pool is avg, max or none. The weights are made when the model first meets data, from the seed of the call that uses it. " + weightsHelp,
                     example: "net = convnet()                 # ConvNet-3\nwide = convnet(width=256, norm=\"batch\")") { args, _ in
                 let width = try args.integer("width"), depth = try args.integer("depth")
                 guard width >= 1 else { throw args.error(args.index("width"), "width must be at least 1, got \(width)") }
                 guard depth >= 1 && depth <= 6 else { throw args.error(args.index("depth"), "depth must be 1 to 6, got \(depth)") }
                 let norm = try choice(args, "norm", NormKind.self), act = try choice(args, "act", Activation.self)
                 let pool = try choice(args, "pool", PoolKind.self)
-                return .host(ModelObject(ModelSpec(kind: .convnet, width: width, depth: depth, norm: norm, activation: act, pooling: pool)))
+                return .host(ModelObject(ModelSpec(kind: .convnet, width: width, depth: depth, norm: norm, activation: act, pooling: pool,
+                                                   weights: try choice(args, "weights", WeightInit.self))))
             },
             simple("mlp", .mlp, "A multilayer perceptron with two hidden layers of 128 units and ReLU."),
             simple("lenet", .lenet, "LeNet-5: two 5x5 convolutions with max pooling and three linear layers."),
             simple("alexnet", .alexnet, "AlexNet, the small CIFAR variant of the reference code: five convolutions, three max pools, one linear layer."),
-            Builtin("resnet18", parameters: [.named("norm", default: .string("instance"))],
-                    help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch.",
+            Builtin("resnet18", parameters: [.named("norm", default: .string("instance")), weightsParameter],
+                    help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch. " + weightsHelp,
                     example: "net = resnet18(norm=\"batch\")") { args, _ in
                 let norm = try choice(args, "norm", NormKind.self)
                 guard norm == .instance || norm == .batch else {
                     throw args.error(args.index("norm"), "resnet18 supports norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
                 }
-                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm)))
+                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm, weights: try choice(args, "weights", WeightInit.self))))
             },
             Builtin("train", parameters: [.required("model"), .required("data"), .named("epochs", default: .number(10)),
                                           .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
@@ -77,9 +78,15 @@ public enum ModelLibrary {
     }
 
     static func simple(_ name: String, _ kind: ModelSpec.Kind, _ help: String) -> Builtin {
-        Builtin(name, parameters: [], help: help + " Used for cross-architecture evaluation.",
-                example: "evaluate(syn, data, model=\(name)())") { _, _ in .host(ModelObject(ModelSpec(kind: kind))) }
+        Builtin(name, parameters: [weightsParameter], help: help + " Used for cross-architecture evaluation. " + weightsHelp,
+                example: "evaluate(syn, data, model=\(name)())") { args, _ in
+            .host(ModelObject(ModelSpec(kind: kind, weights: try choice(args, "weights", WeightInit.self))))
+        }
     }
+
+    static let weightsParameter = Parameter.named("weights", default: .string("default"))
+    static let weightsHelp = "weights is how fresh weights are drawn: \"default\" (PyTorch's: uniform within 1/sqrt(fan_in)) or \"xavier\" (Xavier-normal weights and zero biases, as in the DD reference)."
+
 }
 
 /// A string argument naming one case of a string-backed enum.

@@ -17,8 +17,7 @@ extension ZCA {
         var workQuery: Float = 0, iworkQuery: Int32 = 0
         ssyevd_(&jobz, &uplo, &size, &m, &size, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info)
         guard info == 0 else { throw DataError("zca: eigen-decomposition workspace query failed (info \(info))") }
-        lwork = Int32(workQuery.rounded(.up))
-        liwork = iworkQuery
+        (lwork, liwork) = workspace(n: n, queried: workQuery, queriedIntegers: iworkQuery)
         var work = [Float](repeating: 0, count: Int(lwork))
         var iwork = [Int32](repeating: 0, count: Int(liwork))
         ssyevd_(&jobz, &uplo, &size, &m, &size, &w, &work, &lwork, &iwork, &liwork, &info)
@@ -26,6 +25,16 @@ extension ZCA {
         var vectors = [Float](repeating: 0, count: n * n)
         for k in 0..<n { for i in 0..<n { vectors[i * n + k] = m[k * n + i] } }
         return (w, vectors)
+    }
+
+    /// Workspace sizes for ssyevd with eigenvectors: what the query returned, but never below
+    /// LAPACK's documented minimum (1 + 6n + 2n² reals, 3 + 5n integers). The query reports the
+    /// real count as a Float, which rounds it down once it passes 2^24 (n ≈ 2,900; CIFAR's
+    /// 3,072 pixel values need 18,892,801), and ssyevd then rejects its own answer.
+    static func workspace(n: Int, queried: Float, queriedIntegers: Int32) -> (reals: Int32, integers: Int32) {
+        let reals = Swift.max(Int(queried.rounded(.up)), 1 + 6 * n + 2 * n * n)
+        let integers = Swift.max(Int(queriedIntegers), 3 + 5 * n)
+        return (Int32(reals), Int32(integers))
     }
 
     /// Reference twin: cyclic Jacobi rotations in Double until the off-diagonal vanishes.

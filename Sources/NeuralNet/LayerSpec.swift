@@ -19,6 +19,16 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     case relu, sigmoid, leakyrelu, swish, tanh
 }
 
+/// How a fresh network's convolution and linear weights are drawn (norm layers always start at
+/// scale 1, shift 0).
+public enum WeightInit: String, Codable, Sendable, CaseIterable {
+    /// PyTorch's default: uniform within 1/sqrt(fan_in) for weights and biases.
+    case `default`
+    /// Xavier-normal weights, N(0, 2 / (fan_in + fan_out)), and zero biases: the DD reference's
+    /// initialisation (`init_weights(..., 'xavier', 1.0)`).
+    case xavier
+}
+
 public enum PoolKind: String, Codable, Sendable, CaseIterable {
     case avg, max, none
 }
@@ -75,9 +85,8 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
         }
     }
 
-    /// PyTorch's default initialisation: Kaiming-uniform (a = sqrt 5) weights, i.e. uniform
-    /// within 1/sqrt(fan_in), the same bound for biases; norm scales 1 and shifts 0.
-    public func initialParameters(rng: inout SeededRNG) throws -> [Tensor] {
+    /// Fresh parameters under `scheme` (see `WeightInit`); norm scales 1 and shifts 0 either way.
+    public func initialParameters(_ scheme: WeightInit = .default, rng: inout SeededRNG) throws -> [Tensor] {
         try parameterShapes.map { name, shape in
             if name.hasSuffix("weight") && (name.contains("bn") || isNorm) {
                 return try Tensor.ones(shape)
@@ -86,8 +95,17 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
                 return try Tensor.zeros(shape)
             }
             let fanIn = fanInFor(name: name, shape: shape)
-            let bound = 1 / Float(Swift.max(fanIn, 1)).squareRoot()
-            return try Tensor.rand(shape, lo: -bound, hi: bound, rng: &rng)
+            switch scheme {
+            case .default:
+                let bound = 1 / Float(Swift.max(fanIn, 1)).squareRoot()
+                return try Tensor.rand(shape, lo: -bound, hi: bound, rng: &rng)
+            case .xavier:
+                if shape.count == 1 { return try Tensor.zeros(shape) }
+                // fan_out as PyTorch counts it: output channels times the kernel's area.
+                let fanOut = shape[0] * shape.dropFirst(2).reduce(1, *)
+                let std = (2 / Float(Swift.max(fanIn + fanOut, 1))).squareRoot()
+                return try Tensor.randn(shape, std: std, rng: &rng)
+            }
         }
     }
 

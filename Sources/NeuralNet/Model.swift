@@ -41,6 +41,17 @@ public final class Model {
         self.buffers = bufs
     }
 
+    /// Draws every parameter afresh under `scheme` (buffers reset too).
+    public func reinitialize(_ scheme: WeightInit, rng: inout SeededRNG) throws {
+        var params: [Tensor] = [], bufs: [Tensor] = []
+        for l in layers {
+            params += try l.initialParameters(scheme, rng: &rng)
+            bufs += try l.initialBuffers()
+        }
+        parameters = params
+        buffers = bufs
+    }
+
     /// An independent copy (weights and buffers copied).
     public func copy() -> Model {
         Model(copying: self)

@@ -13,15 +13,32 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
     public var norm: NormKind = .instance
     public var activation: Activation = .relu
     public var pooling: PoolKind = .avg
+    /// How fresh weights are drawn.
+    public var weights: WeightInit = .default
 
     public init(kind: Kind, width: Int = 128, depth: Int = 3, norm: NormKind = .instance,
-                activation: Activation = .relu, pooling: PoolKind = .avg) {
+                activation: Activation = .relu, pooling: PoolKind = .avg, weights: WeightInit = .default) {
         self.kind = kind
         self.width = width
         self.depth = depth
         self.norm = norm
         self.activation = activation
         self.pooling = pooling
+        self.weights = weights
+    }
+
+    private enum CodingKeys: String, CodingKey { case kind, width, depth, norm, activation, pooling, weights }
+
+    /// Specs written before `weights` existed decode with the default scheme.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        width = try c.decode(Int.self, forKey: .width)
+        depth = try c.decode(Int.self, forKey: .depth)
+        norm = try c.decode(NormKind.self, forKey: .norm)
+        activation = try c.decode(Activation.self, forKey: .activation)
+        pooling = try c.decode(PoolKind.self, forKey: .pooling)
+        weights = try c.decodeIfPresent(WeightInit.self, forKey: .weights) ?? .default
     }
 
     /// ConvNet-3 with instance norm, ReLU and average pooling: the default network of
@@ -30,6 +47,12 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
 
     /// A freshly initialised model for images [c, h, w] and `classes` classes.
     public func build(imageShape: [Int], classes: Int, rng: inout SeededRNG) throws -> Model {
+        let net = try buildArchitecture(imageShape: imageShape, classes: classes, rng: &rng)
+        if weights != .default { try net.reinitialize(weights, rng: &rng) }
+        return net
+    }
+
+    private func buildArchitecture(imageShape: [Int], classes: Int, rng: inout SeededRNG) throws -> Model {
         guard imageShape.count == 3 else { throw TensorError("model: image shape must be [c, h, w], got \(imageShape.shapeText)") }
         let (c, h, w) = (imageShape[0], imageShape[1], imageShape[2])
         switch kind {
@@ -44,6 +67,10 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        weights == .default ? architectureDescription : "\(architectureDescription) [\(weights.rawValue) weights]"
+    }
+
+    private var architectureDescription: String {
         switch kind {
         case .convnet:
             return "ConvNet(width: \(width), depth: \(depth), norm: \(norm.rawValue), act: \(activation.rawValue), pool: \(pooling.rawValue))"

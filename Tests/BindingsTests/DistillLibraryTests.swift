@@ -6,7 +6,8 @@ import Testing
 import TensorCore
 
 /// Writes ROOT/{train,test}/CLASS/i.png and returns ROOT.
-func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
+/// Three classes of `size` x `size` grey images, class c bright in the c-th third of the rows.
+func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4, size: Int = 8) throws -> String {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("distill-bands-\(UUID().uuidString)").path
     var rng = SeededRNG(seed: 5)
     for (split, n) in [("train", perClass), ("test", testPerClass)] {
@@ -15,13 +16,13 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4) throws -> String {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for i in 0..<n {
                 var pixels = [UInt8]()
-                for y in 0..<8 {
-                    for _ in 0..<8 {
-                        let base: Float = y * 3 / 8 == c ? 200 : 40
+                for y in 0..<size {
+                    for _ in 0..<size {
+                        let base: Float = y * 3 / size == c ? 200 : 40
                         pixels.append(UInt8(max(0, min(255, base + 30 * rng.nextNormal()))))
                     }
                 }
-                try PNGImage(width: 8, height: 8, channels: 1, pixels: pixels).write(to: "\(dir)/\(i).png")
+                try PNGImage(width: size, height: size, channels: 1, pixels: pixels).write(to: "\(dir)/\(i).png")
             }
         }
     }

@@ -53,6 +53,22 @@ import Testing
         #expect(s.run("evaluate(syn, data, protocol=\"paper\")").contains("unknown protocol \"paper\""))
     }
 
+    @Test func ddDrawsXavierWeightsUnlessTold() throws {
+        // LeNet needs 28 x 28 images.
+        let s = Snippet()
+        s.run("data = dataset(\"\(try makeBandFolder(perClass: 4, testPerClass: 2, size: 28))\")")
+        let dd = "distill(data, method=\"dd\", ipc=1, steps=1, epochs=1, init=\"fixed\", iterations=1, batch_real=12, seed=4"
+        #expect(s.run("print(\(dd)).settings)").contains("model=LeNet [xavier weights]"))
+        let plain = s.run("print(\(dd), weights=\"default\").settings)")
+        #expect(plain.contains("\"model=LeNet\"") && plain.contains(#"\"weights\":\"default\""#), "\(plain)")
+        // A model given keeps its own scheme.
+        #expect(s.run("print(\(dd), model=lenet()).settings)").contains("\"model=LeNet\""))
+        #expect(s.run("print(\(dd), model=lenet(weights=\"xavier\")).settings)").contains("model=LeNet [xavier weights]"))
+        #expect(s.run("print(convnet(width=4, weights=\"xavier\"))").contains("[xavier weights]"))
+        #expect(s.run("lenet(weights=\"he\")").contains("unknown weights \"he\" (expected one of: default, xavier)"))
+        #expect(s.run("\(dd), weights=\"he\")").contains("unknown weights \"he\""))
+    }
+
     @Test func expertsInSessionFiles() throws {
         let folder = try temporaryFolder()
         let file = folder + "/kept.ddexperts"

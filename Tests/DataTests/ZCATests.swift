@@ -25,6 +25,18 @@ import TensorCore
         }
     }
 
+    @Test func workspaceNeverBelowLAPACKsMinimum() {
+        // CIFAR-10's 3,072 pixel values: ssyevd's query answers 18,892,801 reals as a Float,
+        // which holds 18,892,800; that count made ssyevd reject its own workspace.
+        let n = 3072, need = 1 + 6 * n + 2 * n * n
+        #expect(Int(Float(need)) < need)
+        let (reals, integers) = ZCA.workspace(n: n, queried: Float(need), queriedIntegers: Int32(3 + 5 * n))
+        #expect(Int(reals) == need)
+        #expect(Int(integers) == 3 + 5 * n)
+        // A larger answer from the query is kept.
+        #expect(ZCA.workspace(n: 4, queried: 1000, queriedIntegers: 100) == (1000, 100))
+    }
+
     @Test func whitensAndInverts() throws {
         // Correlated 2x2x2 "images" (D = 8): a random mixing of independent features.
         var rng = SeededRNG(seed: 9)

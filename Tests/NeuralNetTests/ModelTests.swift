@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 import TensorCore
@@ -48,6 +49,40 @@ import Autograd
         #expect(a.parameters == b.parameters)
         // First conv: fan_in 9 -> bound 1/3.
         #expect(a.parameters[0].data.allSatisfy { Swift.abs($0) <= 1.0 / 3 })
+    }
+
+    @Test func xavierWeightsHaveTheirSpreadAndZeroBiases() throws {
+        var rng = SeededRNG(seed: 3)
+        let spec = ModelSpec(kind: .lenet, weights: .xavier)
+        let net = try spec.build(imageShape: [1, 28, 28], classes: 10, rng: &rng)
+        // LeNet: conv 1->6 (5x5), conv 6->16 (5x5), linear 400->120, 120->84, 84->10.
+        let fans = [(25, 150), (150, 400), (400, 120), (120, 84), (84, 10)]
+        for (layer, (fanIn, fanOut)) in fans.enumerated() {
+            let w = net.parameters[2 * layer].data, b = net.parameters[2 * layer + 1].data
+            #expect(b.allSatisfy { $0 == 0 }, "layer \(layer) bias")
+            let mean = w.reduce(0, +) / Float(w.count)
+            let std = (w.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(w.count)).squareRoot()
+            let want = (2 / Float(fanIn + fanOut)).squareRoot()
+            // 150 to 48,000 draws: the sample spread is within 20% (150) to 2% (48,000) of the law's.
+            #expect(Swift.abs(std / want - 1) < (w.count < 1000 ? 0.2 : 0.05), "layer \(layer): std \(std), want \(want)")
+        }
+        // The default scheme stays PyTorch's: uniform within 1/sqrt(fan_in), biases too.
+        var r2 = SeededRNG(seed: 3)
+        let plain = try ModelSpec(kind: .lenet).build(imageShape: [1, 28, 28], classes: 10, rng: &r2)
+        #expect(plain.parameters[5].data.allSatisfy { Swift.abs($0) <= 1 / Float(400).squareRoot() })
+        #expect(plain.parameters[5].data.contains { $0 != 0 })
+    }
+
+    @Test func modelSpecsWithoutWeightsDecodeAsDefault() throws {
+        let old = #"{"kind":"lenet","width":128,"depth":3,"norm":"instance","activation":"relu","pooling":"avg"}"#
+        let spec = try JSONDecoder().decode(ModelSpec.self, from: Data(old.utf8))
+        #expect(spec == ModelSpec(kind: .lenet))
+        let xavier = ModelSpec(kind: .convnet, weights: .xavier)
+        #expect(try JSONDecoder().decode(ModelSpec.self, from: JSONEncoder().encode(xavier)) == xavier)
+        #expect(xavier.description.hasSuffix("[xavier weights]"))
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ModelSpec.self, from: Data(#"{"kind":"lenet","width":1,"depth":1,"norm":"none","activation":"relu","pooling":"avg","weights":"he"}"#.utf8))
+        }
     }
 
     @Test func badInputThrows() throws {
