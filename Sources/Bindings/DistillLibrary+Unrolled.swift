@@ -122,7 +122,7 @@ extension DistillLibrary {
         c.model = experts.config.model
         c.dsa = isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy
         c.lrTeacher = experts.config.learningRate
-        if let resumed, resumed.method == "mtt" { c = try resumed.config.decoded(as: MTTConfig.self) }
+        c = try resumed.settings(for: "mtt", else: c)
         c.seed = seed
         var unusedBatch = 0
         options.apply(&c.iterations, &c.lrImages, &unusedBatch, &c.initialization, &c.model)
@@ -148,7 +148,7 @@ extension DistillLibrary {
         if dataset.imageShape.first != 1 { c.initialStepSize = 0.001 }
         c.steps = Swift.min(10, ipc)
         let resuming = resumed?.method == "dd"
-        if let resumed, resuming { c = try resumed.config.decoded(as: DDConfig.self) }
+        c = try resumed.settings(for: "dd", else: c)
         c.seed = seed
         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
         if options.dsa != nil { throw args.error(args.index("aug"), "method \"dd\" uses no augmentation") }

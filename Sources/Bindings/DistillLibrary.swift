@@ -47,10 +47,6 @@ public enum DistillLibrary {
                     throw args.error(args.index("features"), "features= chooses DREAM's network for dm only")
                 }
                 /// The settings of the resumed run when it is one of `method`, else `fresh`.
-                func starting<C: Decodable>(_ fresh: C) throws -> C {
-                    guard let resumed, resumed.method == method else { return fresh }
-                    return try resumed.config.decoded(as: C.self)
-                }
                 let selectGiven = args.isGiven("select") || options.selectionTuned
                 do {
                     let set: SyntheticSet
@@ -58,7 +54,7 @@ public enum DistillLibrary {
                     case "dm":
                         var c = DMConfig(ipc: ipc)
                         c.dsa = isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy
-                        c = try starting(c)
+                        c = try resumed.settings(for: method, else: c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
                         if let d = options.dsa { c.dsa = d }
@@ -67,7 +63,7 @@ public enum DistillLibrary {
                         set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "dc", "dsa":
                         var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
-                        c = try starting(c)
+                        c = try resumed.settings(for: method, else: c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
                         if let d = options.dsa { c.dsa = d.lowercased() == "none" ? nil : d }
@@ -87,7 +83,7 @@ public enum DistillLibrary {
                         }
                         var c = method == "idc" ? IDCConfig.reference(for: dataset, ipc: ipc, factor: factor)
                                                 : DREAM.reference(for: dataset, ipc: ipc, factor: factor)
-                        c = try starting(c)
+                        c = try resumed.settings(for: method, else: c)
                         c.seed = seed
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
                         if selectGiven { c.selection = options.selection }

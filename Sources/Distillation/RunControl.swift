@@ -53,4 +53,18 @@ public struct ResumeState: @unchecked Sendable {
         self.config = config
         self.state = state
     }
+
+    /// The settings a run of `method` starts from: the stored ones when this state was left
+    /// by that method, `fresh` otherwise.
+    public func settings<C: Decodable>(for method: String, else fresh: C) throws -> C {
+        self.method == method ? try config.decoded(as: C.self) : fresh
+    }
+}
+
+extension Optional where Wrapped == ResumeState {
+    /// `fresh` when there is nothing to resume; see `ResumeState.settings(for:else:)`.
+    public func settings<C: Decodable>(for method: String, else fresh: C) throws -> C {
+        guard let state = self else { return fresh }
+        return try state.settings(for: method, else: fresh)
+    }
 }
