@@ -139,12 +139,12 @@ extension DistillLibrary {
     }
 
     /// `distill(data, method="dd", ...)`: the reference's defaults (LeNet for one-channel
-    /// images, AlexNet otherwise; 10 steps x 3 epochs; random initialisation).
+    /// images, AlexCifarNet otherwise; 10 steps x 3 epochs; random initialisation).
     static func distillDD(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
                           resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
         var c = DDConfig(ipc: ipc)
         // The reference draws Xavier-normal weights with zero biases; a model= given keeps its own.
-        c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexnet, weights: .xavier)
+        c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexcifarnet, weights: .xavier)
         if dataset.imageShape.first != 1 { c.initialStepSize = 0.001 }
         c.steps = Swift.min(10, ipc)
         let resuming = resumed?.method == "dd"

@@ -1,5 +1,5 @@
-// The `model` namespace: architectures (convnet, mlp, lenet, alexnet, resnet18), training on
-// a data set, split or synthetic set, and test accuracy.
+// The `model` namespace: architectures (convnet, mlp, lenet, alexnet, alexcifarnet, resnet18),
+// training on a data set, split or synthetic set, and test accuracy.
 import Autograd
 import Data
 import Distillation
@@ -25,7 +25,8 @@ public enum ModelLibrary {
             },
             simple("mlp", .mlp, "A multilayer perceptron with two hidden layers of 128 units and ReLU."),
             simple("lenet", .lenet, "LeNet-5: two 5x5 convolutions with max pooling and three linear layers."),
-            simple("alexnet", .alexnet, "AlexNet, the small CIFAR variant of the reference code: five convolutions, three max pools, one linear layer."),
+            simple("alexnet", .alexnet, "AlexNet, the small CIFAR variant of the DC reference code: five convolutions, three max pools, one linear layer (DD's CIFAR network is alexcifarnet())."),
+            simple("alexcifarnet", .alexcifarnet, "AlexCifarNet, the CIFAR network of the original dataset distillation code (DD's default for three-channel images): two 5x5 convolutions of 64 channels, each with ReLU, a 3x3 max pool (stride 2, padding 1) and local response normalisation (size 4), then linear layers of 384 and 192 units with ReLU and the classifier; 1,756,426 parameters on CIFAR-10."),
             Builtin("resnet18", parameters: [.named("norm", default: .string("instance")), weightsParameter],
                     help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch. " + weightsHelp,
                     example: "net = resnet18(norm=\"batch\")") { args, _ in

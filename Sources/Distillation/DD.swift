@@ -100,15 +100,7 @@ public enum DD {
         let net = try starts.draw(rng: &rng)
         let real = try split.gather(randomIndices(count: split.count, take: config.batchReal, rng: &rng))
         let raw = extras.tensors["raw_lrs"]![0]
-        let layout = StepLayout(classes: split.classCount, ipc: config.ipc, steps: config.steps)
-        let r = try Unrolled.gradient(
-            start: net.parameters, steps: config.unrolledSteps, learnable: [images, raw], memory: config.memory,
-            step: { theta, k, l in
-                let lr = try softplus(try l[1].slice(axis: 0, k..<(k + 1)))
-                let (x, y) = try layout.batch(l[0], step: k % config.steps)
-                return try Unrolled.sgdStep(net, theta, images: x, labels: y, lr: lr)
-            },
-            loss: { theta in try net.forward(Variable(real.images), parameters: theta, mode: .train).crossEntropy(labels: real.labels) })
+        let r = try unrolledGradient(net: net, images: images, raw: raw, real: real, classes: split.classCount, config: config)
         // A start network that diverges under the current step sizes gives a non-finite loss
         // or gradient: skip the update (counted) rather than poison images and step sizes.
         guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
@@ -130,6 +122,21 @@ public enum DD {
         extras.tensors["adam_v"] = adam.v
         extras.numbers["adam_step"] = Double(adam.step)
         return r.loss
+    }
+
+    /// The real-data loss after the unrolled steps from `net`'s weights on the distilled
+    /// images, and its gradients with respect to the images and the raw (pre-softplus) step sizes.
+    static func unrolledGradient(net: Model, images: Tensor, raw: Tensor, real: (images: Tensor, labels: [Int]), classes: Int,
+                                 config: DDConfig) throws -> Unrolled.Result {
+        let layout = StepLayout(classes: classes, ipc: config.ipc, steps: config.steps)
+        return try Unrolled.gradient(
+            start: net.parameters, steps: config.unrolledSteps, learnable: [images, raw], memory: config.memory,
+            step: { theta, k, l in
+                let lr = try softplus(try l[1].slice(axis: 0, k..<(k + 1)))
+                let (x, y) = try layout.batch(l[0], step: k % config.steps)
+                return try Unrolled.sgdStep(net, theta, images: x, labels: y, lr: lr)
+            },
+            loss: { theta in try net.forward(Variable(real.images), parameters: theta, mode: .train).crossEntropy(labels: real.labels) })
     }
 
     /// Which distilled images and labels each of the `steps` distinct steps uses: the

@@ -1,5 +1,5 @@
 // The description of one layer: what it computes and which parameters it has. Plain data
-// (Codable), so a model's architecture can be saved and rebuilt; the maths is in Model+Forward.
+// (Codable), so a model's architecture can be saved and rebuilt; the maths is in Model.swift.
 import TensorCore
 
 /// Normalisation after a convolution.
@@ -40,7 +40,15 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
     /// Normalisation over `channels` of a [n, c, h, w] input with spatial size h x w.
     case norm(NormKind, channels: Int, height: Int, width: Int)
     case activation(Activation)
+    /// Pooling without padding.
     case pool(PoolKind, kernel: Int, stride: Int)
+    /// Pooling with `padding` on every side, as PyTorch pads: minus infinity for max (padding
+    /// never wins), zeros counted in the divisor for average. A case of its own so that saved
+    /// `pool` layers keep their encoding.
+    case paddedPool(PoolKind, kernel: Int, stride: Int, padding: Int)
+    /// Local response normalisation across channels, as PyTorch's LocalResponseNorm:
+    /// b_c = a_c / (k + alpha / size * sum of a_c'^2 over c' in c - size/2 ... c + (size - 1)/2)^beta.
+    case localResponseNorm(size: Int, alpha: Float, beta: Float, k: Float)
     case flatten
     /// ResNet basic block: conv3x3(stride) -> norm -> relu -> conv3x3 -> norm, plus a shortcut
     /// (1x1 conv(stride) -> norm when the shape changes), then relu.
@@ -70,7 +78,7 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
                 p += LayerSpec.norm(norm, channels: o, height: oh, width: ow).parameterShapes.map { ("shortcut_bn." + $0.0, $0.1) }
             }
             return p
-        case .activation, .pool, .flatten:
+        case .activation, .pool, .paddedPool, .localResponseNorm, .flatten:
             return []
         }
     }

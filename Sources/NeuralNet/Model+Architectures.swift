@@ -1,6 +1,7 @@
 // The architectures of the dataset-distillation literature, built as the reference code
 // (DatasetCondensation networks.py, see REFERENCE.md §2.1) builds them: ConvNet and its
-// width/depth/norm/activation/pooling variants, MLP, LeNet, AlexNet (small CIFAR variant), ResNet-18.
+// width/depth/norm/activation/pooling variants, MLP, LeNet, AlexNet (small CIFAR variant), ResNet-18;
+// and AlexCifarNet as the DD reference (Wang et al. 2018, networks.py) builds it.
 import TensorCore
 
 extension Model {
@@ -87,6 +88,28 @@ extension Model {
             .linear(inFeatures: 192 * h * w, outFeatures: classes, bias: true),
         ]
         return try Model(name: "AlexNet", layers: layers, featureLayers: 16, inputShape: [channels, height, width], classes: classes, rng: &rng)
+    }
+
+    /// AlexCifarNet, the DD reference's CIFAR network: conv5 (64) -> relu -> maxpool 3/2 pad 1 ->
+    /// LRN -> conv5 (64) -> relu -> LRN -> maxpool 3/2 pad 1, then 384 -> 192 -> classes.
+    /// The convolutions keep the size and each pool maps h to (h - 1) / 2 + 1, so any input of
+    /// at least 1x1 works: 32x32 gives 64 x 8 x 8 = 4,096 features.
+    public static func alexCifarNet(channels: Int, height: Int, width: Int, classes: Int, rng: inout SeededRNG) throws -> Model {
+        try checkInput(channels, height, width, classes)
+        let pooled = { (size: Int) in (size - 1) / 2 + 1 }  // floor((size + 2 - 3) / 2) + 1
+        let h = pooled(pooled(height)), w = pooled(pooled(width))
+        // The reference's LocalResponseNorm(4, alpha=0.001 / 9.0, beta=0.75, k=1).
+        let lrn = LayerSpec.localResponseNorm(size: 4, alpha: Float(0.001 / 9.0), beta: 0.75, k: 1)
+        let pool = LayerSpec.paddedPool(.max, kernel: 3, stride: 2, padding: 1)
+        let layers: [LayerSpec] = [
+            .conv2d(inChannels: channels, outChannels: 64, kernel: 5, stride: 1, padding: 2, bias: true), .activation(.relu), pool, lrn,
+            .conv2d(inChannels: 64, outChannels: 64, kernel: 5, stride: 1, padding: 2, bias: true), .activation(.relu), lrn, pool,
+            .flatten,
+            .linear(inFeatures: 64 * h * w, outFeatures: 384, bias: true), .activation(.relu),
+            .linear(inFeatures: 384, outFeatures: 192, bias: true), .activation(.relu),
+            .linear(inFeatures: 192, outFeatures: classes, bias: true),
+        ]
+        return try Model(name: "AlexCifarNet", layers: layers, featureLayers: 13, inputShape: [channels, height, width], classes: classes, rng: &rng)
     }
 
     /// ResNet-18 for small images: conv3x3 (64) -> norm -> relu, four stages of two basic blocks

@@ -138,6 +138,14 @@ public final class Model {
             case .max: return try x.maxPool2d(kernel: k, stride: s)
             case .none: return x
             }
+        case let .paddedPool(kind, k, s, padding):
+            switch kind {
+            case .avg: return try x.avgPool2d(kernel: k, stride: s, padding: padding)
+            case .max: return try x.maxPool2d(kernel: k, stride: s, padding: padding)
+            case .none: return x
+            }
+        case let .localResponseNorm(size, alpha, beta, k):
+            return try x.localResponseNorm(size: size, alpha: alpha, beta: beta, k: k)
         case .flatten:
             return try x.flattenBatch()
         case let .basicBlock(i, o, s, norm, _, _):

@@ -6,6 +6,8 @@ import TensorCore
 public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case convnet, mlp, lenet, alexnet, resnet18
+        /// The DD reference's CIFAR network (LRN, padded max pools, three linear layers).
+        case alexcifarnet
     }
     public var kind: Kind
     public var width: Int = 128
@@ -62,6 +64,7 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
         case .mlp: return try Model.mlp(channels: c, height: h, width: w, classes: classes, rng: &rng)
         case .lenet: return try Model.leNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
         case .alexnet: return try Model.alexNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
+        case .alexcifarnet: return try Model.alexCifarNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
         case .resnet18: return try Model.resNet18(channels: c, height: h, width: w, classes: classes, norm: norm == .batch ? .batch : .instance, rng: &rng)
         }
     }
@@ -77,6 +80,7 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
         case .mlp: return "MLP"
         case .lenet: return "LeNet"
         case .alexnet: return "AlexNet"
+        case .alexcifarnet: return "AlexCifarNet"
         case .resnet18: return norm == .batch ? "ResNet-18-BN" : "ResNet-18"
         }
     }

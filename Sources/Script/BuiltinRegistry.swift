@@ -23,7 +23,8 @@ public final class BuiltinRegistry {
     /// says so instead of "unknown name". Keys are names, values their namespace.
     public static let reserved: [String: String] = [
         "dataset": "data", "select": "data",  // registered by Bindings' data library
-        "convnet": "model", "mlp": "model", "lenet": "model", "alexnet": "model", "resnet18": "model",
+        "convnet": "model", "mlp": "model", "lenet": "model", "alexnet": "model",
+        "alexcifarnet": "model", "resnet18": "model",
         "train": "model", "accuracy": "model",
         "distill": "distill", "evaluate": "distill",
         "grid": "image", "plot": "image",

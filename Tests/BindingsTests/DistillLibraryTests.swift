@@ -7,7 +7,7 @@ import TensorCore
 
 /// Writes ROOT/{train,test}/CLASS/i.png and returns ROOT.
 /// Three classes of `size` x `size` grey images, class c bright in the c-th third of the rows.
-func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4, size: Int = 8) throws -> String {
+func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4, size: Int = 8, channels: Int = 1) throws -> String {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("distill-bands-\(UUID().uuidString)").path
     var rng = SeededRNG(seed: 5)
     for (split, n) in [("train", perClass), ("test", testPerClass)] {
@@ -17,12 +17,12 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4, size: Int = 8) thr
             for i in 0..<n {
                 var pixels = [UInt8]()
                 for y in 0..<size {
-                    for _ in 0..<size {
+                    for _ in 0..<(size * channels) {
                         let base: Float = y * 3 / size == c ? 200 : 40
                         pixels.append(UInt8(max(0, min(255, base + 30 * rng.nextNormal()))))
                     }
                 }
-                try PNGImage(width: size, height: size, channels: 1, pixels: pixels).write(to: "\(dir)/\(i).png")
+                try PNGImage(width: size, height: size, channels: channels, pixels: pixels).write(to: "\(dir)/\(i).png")
             }
         }
     }

@@ -69,6 +69,30 @@ import Testing
         #expect(s.run("\(dd), weights=\"he\")").contains("unknown weights \"he\""))
     }
 
+    @Test func ddUsesAlexCifarNetForColourImages() throws {
+        let s = Snippet()
+        s.run("data = dataset(\"\(try makeBandFolder(perClass: 4, testPerClass: 2, size: 8, channels: 3))\")")
+        let dd = "distill(data, method=\"dd\", ipc=1, steps=1, epochs=1, init=\"fixed\", iterations=1, batch_real=12, seed=4"
+        #expect(s.run("print(\(dd)).settings)").contains("model=AlexCifarNet [xavier weights]"))
+        #expect(s.run("print(\(dd), weights=\"default\").settings)").contains("\"model=AlexCifarNet\""))
+        #expect(s.run("print(alexcifarnet().name, alexcifarnet(weights=\"xavier\").name)") == "AlexCifarNet AlexCifarNet [xavier weights]\n")
+        let trained = s.run("net = train(alexcifarnet(), data, epochs=1, batch=6, seed=1)\nprint(net.name, net.parameters)")
+        // 8x8 images: 64 x 2 x 2 features into the first linear layer.
+        let parameters = 4_864 + 102_464 + (256 * 384 + 384) + 73_920 + (192 * 3 + 3)
+        #expect(trained == "AlexCifarNet \(parameters)\n", "\(trained)")
+        // Saved and loaded: the layers (local response norm's constants, padded pools) rebuild
+        // equal, and the weights predict the same.
+        let path = try temporaryFolder() + "/alex.ddsession"
+        #expect(s.run("save(\"\(path)\")") == "")
+        let b = Snippet()
+        #expect(b.run("load(\"\(path)\")") == "")
+        #expect(b.run("print(accuracy(net, data), net.name)") == s.run("print(accuracy(net, data), net.name)"))
+        // A one-channel test set does not fit the three-channel network.
+        s.run("grey = dataset(\"\(try makeBandFolder(perClass: 2, testPerClass: 2, size: 8))\")")
+        #expect(s.run("accuracy(net, grey)").contains("images are 1x8x8 but the model expects 3x8x8"))
+        #expect(s.run("alexcifarnet(weights=\"he\")").contains("unknown weights \"he\""))
+    }
+
     @Test func expertsInSessionFiles() throws {
         let folder = try temporaryFolder()
         let file = folder + "/kept.ddexperts"

@@ -1,5 +1,6 @@
 // Unrolled SGD: the gradient through three steps against central differences (images and the
-// step size), and checkpointed unrolling against plain unrolling.
+// step size), DD's gradient through AlexCifarNet likewise, and checkpointed unrolling against
+// plain unrolling.
 import Testing
 import TestSupport
 import Autograd
@@ -55,6 +56,78 @@ import NeuralNet
         let analyticLR = Double(r.gradients[1].data[0])
         #expect(abs(numericLR - analyticLR) <= 2e-3 + 2e-2 * abs(numericLR), "step size: analytic \(analyticLR), numeric \(numericLR)")
         #expect(abs(analyticLR) > 1e-3)
+    }
+
+    /// The central difference of `f` at 0 (where it is `zero`), or nil when the forward and
+    /// backward differences disagree by more than `tolerance` of it. A loss after unrolled gradient steps through
+    /// ReLUs and max pools jumps wherever a kink or a pool's choice flips (the steps' gradients
+    /// are discontinuous there); a difference quotient across a jump measures no derivative,
+    /// and a jump J inside the interval moves the two one-sided quotients apart by J / eps,
+    /// twice what it moves the central one, so what passes is off by less than half the tolerance.
+    func smoothDifference(eps: Float, zero: Double, tolerance: (Double) -> Double, _ f: (Float) throws -> Double) throws -> Double? {
+        let (plus, minus) = (try f(eps), try f(-eps))
+        let central = (plus - minus) / (2 * Double(eps))
+        let forward = (plus - zero) / Double(eps), backward = (zero - minus) / Double(eps)
+        return abs(forward - backward) <= tolerance(central) ? central : nil
+    }
+
+    @Test func ddGradientThroughAlexCifarNetMatchesFiniteDifferences() throws {
+        // DD's own unrolled gradient with its default three-channel network (Xavier weights):
+        // 2 classes, 2 distinct steps of one 3x4x4 image per class, 2 epochs, 6 real images.
+        // Small images keep the jumps few (see smoothDifference); images of spread 3 give the
+        // zero-bias ReLU network logits far enough from zero for a clear gradient.
+        var rng = SeededRNG(seed: 21)
+        var config = DDConfig(ipc: 2)
+        config.steps = 2
+        config.epochs = 2
+        config.model = ModelSpec(kind: .alexcifarnet, weights: .xavier)
+        let net = try config.model.build(imageShape: [3, 4, 4], classes: 2, rng: &rng)
+        let images = try Tensor.randn([4, 3, 4, 4], std: 3, rng: &rng)
+        let real = (images: try Tensor.randn([6, 3, 4, 4], std: 3, rng: &rng), labels: [0, 1, 1, 0, 1, 0])
+        let raw = try Tensor(shape: [4], data: [0.05, 0.075, 0.035, 0.06].map(DD.inverseSoftplus))
+        func loss(_ x: Tensor, _ r: Tensor) throws -> Double {
+            Double(try DD.unrolledGradient(net: net, images: x, raw: r, real: real, classes: 2, config: config).loss)
+        }
+        let result = try DD.unrolledGradient(net: net, images: images, raw: raw, real: real, classes: 2, config: config)
+        #expect(result.gradients[0].shape == [4, 3, 4, 4] && result.gradients[1].shape == [4])
+        let tolerance = { (numeric: Double) in 5e-5 + 3e-2 * abs(numeric) }
+        var checked = 0, worst = 0.0
+        let elements = Array(0..<images.count)
+        // 176 of the 192 elements are away from jumps, and step sizes 2 and 3 (those of the
+        // first two steps move every later parameter, so jumps are near).
+        for i in elements {
+            let numeric = try smoothDifference(eps: 5e-3, zero: Double(result.loss), tolerance: tolerance) { d in
+                var x = images
+                x.data[i] += d
+                return try loss(x, raw)
+            }
+            guard let numeric else { continue }
+            let analytic = Double(result.gradients[0].data[i])
+            #expect(abs(numeric - analytic) <= tolerance(numeric), "image element \(i): analytic \(analytic), numeric \(numeric)")
+            checked += 1
+            worst = max(worst, abs(analytic))
+        }
+        #expect(checked * 2 >= elements.count, "only \(checked) of \(elements.count) elements away from jumps")
+        #expect(worst > 1e-3, "the image gradient is all but zero: the test would not see errors")
+        var checkedRates = 0
+        for k in 0..<raw.count {
+            let numeric = try smoothDifference(eps: 5e-3, zero: Double(result.loss), tolerance: tolerance) { d in
+                var r = raw
+                r.data[k] += d
+                return try loss(images, r)
+            }
+            guard let numeric else { continue }
+            let analytic = Double(result.gradients[1].data[k])
+            #expect(abs(numeric - analytic) <= tolerance(numeric), "step size \(k): analytic \(analytic), numeric \(numeric)")
+            #expect(abs(analytic) > 1e-4, "step size \(k) gets no gradient")
+            checkedRates += 1
+        }
+        #expect(checkedRates >= 2, "only \(checkedRates) of 4 step sizes away from jumps")
+        // Checkpointed memory recomputes the same graph.
+        config.memory = .checkpointed
+        let again = try DD.unrolledGradient(net: net, images: images, raw: raw, real: real, classes: 2, config: config)
+        #expect(again.loss == result.loss)
+        for (a, b) in zip(again.gradients, result.gradients) { #expect(closenessFailure(a, b, atol: 1e-6, rtol: 1e-4) == nil) }
     }
 
     @Test func checkpointedEqualsPlain() throws {

@@ -13,6 +13,10 @@ let poolGeometries: [Pool2dGeometry] = [
     Pool2dGeometry(batch: 2, channels: 1, height: 2, width: 3, kernel: 2, stride: 1),
     Pool2dGeometry(batch: 2, channels: 3, height: 5, width: 4, kernel: 2, stride: 2),
     Pool2dGeometry(batch: 1, channels: 2, height: 6, width: 9, kernel: 2, stride: 2),
+    // AlexCifarNet's two pools (3x3, stride 2, padding 1): 32 -> 16 -> 8, and odd and tiny sizes.
+    Pool2dGeometry(batch: 2, channels: 4, height: 32, width: 32, kernel: 3, stride: 2, padding: 1),
+    Pool2dGeometry(batch: 1, channels: 3, height: 16, width: 16, kernel: 3, stride: 2, padding: 1),
+    Pool2dGeometry(batch: 1, channels: 2, height: 1, width: 2, kernel: 3, stride: 2, padding: 1),
 ]
 
 private func run(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
