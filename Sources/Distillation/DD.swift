@@ -182,7 +182,7 @@ public enum DD {
     static func settings(_ c: DDConfig, lrs: [Float]) -> [String: String] {
         let spec = (try? JSONEncoder().encode(c.model)).flatMap { String(data: $0, encoding: .utf8) } ?? ""
         return ["iterations": "\(c.iterations)", "steps": "\(c.steps)", "epochs": "\(c.epochs)", "batch_real": "\(c.batchReal)",
-                "lr": "\(c.learningRate)", "init": c.initialization.rawValue, "pretrain_epochs": "\(c.pretrainEpochs)",
+                "lr": "\(c.learningRate)", "decay_every": "\(c.decayEvery)", "init": c.initialization.rawValue, "pretrain_epochs": "\(c.pretrainEpochs)",
                 "pool": "\(c.pool)", "model": c.model.description, "model_spec": spec, "init_seed": "\(initSeed(c))",
                 "step_lrs": lrs.map { "\($0)" }.joined(separator: ","), "memory": c.memory.rawValue, "seed": "\(c.seed)"]
     }
