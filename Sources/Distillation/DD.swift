@@ -129,6 +129,11 @@ public enum DD {
     static func unrolledGradient(net: Model, images: Tensor, raw: Tensor, real: (images: Tensor, labels: [Int]), classes: Int,
                                  config: DDConfig) throws -> Unrolled.Result {
         let layout = StepLayout(classes: classes, ipc: config.ipc, steps: config.steps)
+        // Checkpointed memory also splits the real batch: its mean loss is the sum of the
+        // chunks' means weighted by their share, and only one chunk's graph lives at a time.
+        let n = real.labels.count
+        let chunk = config.memory == .checkpointed ? Swift.min(realChunk, Swift.max(n, 1)) : Swift.max(n, 1)
+        let parts = Swift.max(1, (n + chunk - 1) / chunk)
         return try Unrolled.gradient(
             start: net.parameters, steps: config.unrolledSteps, learnable: [images, raw], memory: config.memory,
             step: { theta, k, l in
@@ -136,8 +141,20 @@ public enum DD {
                 let (x, y) = try layout.batch(l[0], step: k % config.steps)
                 return try Unrolled.sgdStep(net, theta, images: x, labels: y, lr: lr)
             },
-            loss: { theta in try net.forward(Variable(real.images), parameters: theta, mode: .train).crossEntropy(labels: real.labels) })
+            parts: parts,
+            loss: { theta, i in
+                guard parts > 1 else {
+                    return try net.forward(Variable(real.images), parameters: theta, mode: .train).crossEntropy(labels: real.labels)
+                }
+                let range = (i * chunk)..<Swift.min(n, (i + 1) * chunk)
+                let x = try real.images.slice(axis: 0, range)
+                let ce = try net.forward(Variable(x), parameters: theta, mode: .train).crossEntropy(labels: Array(real.labels[range]))
+                return ce * (Float(range.count) / Float(n))
+            })
     }
+
+    /// Real images per chunk of the loss under checkpointed memory.
+    static let realChunk = 256
 
     /// Which distilled images and labels each of the `steps` distinct steps uses: the
     /// images are class-major, and step j takes the j-th block of ipc/steps of every class.

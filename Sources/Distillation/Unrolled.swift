@@ -39,16 +39,33 @@ public enum Unrolled {
     public static func gradient(start: [Tensor], steps: Int, learnable: [Tensor], memory: Memory,
                                 step: Step, loss: ([Variable]) throws -> Variable,
                                 progress: ((Int) -> Void)? = nil) throws -> Result {
+        try gradient(start: start, steps: steps, learnable: learnable, memory: memory, step: step,
+                     parts: 1, loss: { theta, _ in try loss(theta) }, progress: progress)
+    }
+
+    /// The same for a loss that is the sum of `parts` terms, `loss(θ_N, i)` for i in 0..<parts
+    /// (a real batch split into chunks). Checkpointed memory builds and frees one term's graph
+    /// at a time, so a large batch costs the memory of one chunk; plain memory sums the terms.
+    public static func gradient(start: [Tensor], steps: Int, learnable: [Tensor], memory: Memory,
+                                step: Step, parts: Int, loss: ([Variable], Int) throws -> Variable,
+                                progress: ((Int) -> Void)? = nil) throws -> Result {
         guard steps >= 0 else { throw TensorError("unrolled: steps must be >= 0, got \(steps)") }
+        guard parts >= 1 else { throw TensorError("unrolled: the loss needs at least one part, got \(parts)") }
         switch memory {
-        case .plain: return try plain(start: start, steps: steps, learnable: learnable, step: step, loss: loss, progress: progress)
+        case .plain:
+            return try plain(start: start, steps: steps, learnable: learnable, step: step, progress: progress) { theta in
+                var total = try loss(theta, 0)
+                for i in 1..<parts { total = try total + loss(theta, i) }
+                return total
+            }
         case .checkpointed:
-            return try checkpointed(start: start, steps: steps, learnable: learnable, step: step, loss: loss, progress: progress)
+            return try checkpointed(start: start, steps: steps, learnable: learnable, step: step, parts: parts, loss: loss,
+                                    progress: progress)
         }
     }
 
     static func plain(start: [Tensor], steps: Int, learnable: [Tensor], step: Step,
-                      loss: ([Variable]) throws -> Variable, progress: ((Int) -> Void)?) throws -> Result {
+                      progress: ((Int) -> Void)?, loss: ([Variable]) throws -> Variable) throws -> Result {
         let leaves = learnable.map { Variable($0, requiresGrad: true) }
         var theta = start.map { Variable($0, requiresGrad: true) }
         for k in 0..<steps {
@@ -61,8 +78,8 @@ public enum Unrolled {
         return Result(loss: l.value.data[0], final: theta.map(\.value), gradients: g.map(\.value))
     }
 
-    static func checkpointed(start: [Tensor], steps: Int, learnable: [Tensor], step: Step,
-                             loss: ([Variable]) throws -> Variable, progress: ((Int) -> Void)?) throws -> Result {
+    static func checkpointed(start: [Tensor], steps: Int, learnable: [Tensor], step: Step, parts: Int,
+                             loss: ([Variable], Int) throws -> Variable, progress: ((Int) -> Void)?) throws -> Result {
         // Forward: keep only the parameters each step starts from.
         var saved: [[Tensor]] = [start]
         saved.reserveCapacity(steps + 1)
@@ -73,8 +90,15 @@ public enum Unrolled {
             progress?(k + 1)
         }
         let final = saved[steps].map { Variable($0, requiresGrad: true) }
-        let l = try loss(final)
-        var adjoint = try gradients(of: l, wrt: final).map(\.value)
+        // The loss's gradient at θ_N, one part's graph at a time.
+        var value: Float = 0
+        var adjoint: [Tensor] = []
+        for i in 0..<parts {
+            let l = try loss(final, i)
+            value += l.value.data[0]
+            let g = try gradients(of: l, wrt: final).map(\.value)
+            adjoint = adjoint.isEmpty ? g : try zip(adjoint, g).map { try $0 + $1 }
+        }
         var total = learnable.map { Tensor.zeros(like: $0) }
         // Backward: rebuild one step's graph at a time and pull the adjoint through it.
         for k in stride(from: steps - 1, through: 0, by: -1) {
@@ -93,7 +117,7 @@ public enum Unrolled {
             saved[k + 1] = []
             progress?(2 * steps - k)
         }
-        return Result(loss: l.value.data[0], final: final.map(\.value), gradients: total)
+        return Result(loss: value, final: final.map(\.value), gradients: total)
     }
 
     /// One plain gradient-descent step on the cross-entropy of `model` at θ on (images, labels):

@@ -130,6 +130,32 @@ import NeuralNet
         for (a, b) in zip(again.gradients, result.gradients) { #expect(closenessFailure(a, b, atol: 1e-6, rtol: 1e-4) == nil) }
     }
 
+    @Test func ddSplitsALargeRealBatchUnderCheckpointingWithTheSameGradient() throws {
+        // 600 real images: checkpointed memory takes the loss in chunks of 256, 256 and 88,
+        // weighted by their share; plain memory takes the whole batch at once.
+        var rng = SeededRNG(seed: 8)
+        var config = DDConfig(ipc: 2)
+        config.steps = 2
+        config.epochs = 2
+        config.model = ModelSpec(kind: .convnet, width: 4, depth: 1, norm: .instance, activation: .relu, pooling: .avg)
+        let net = try config.model.build(imageShape: [1, 6, 6], classes: 3, rng: &rng)
+        let images = try Tensor.randn([6, 1, 6, 6], rng: &rng)
+        let real = (images: try Tensor.randn([600, 1, 6, 6], rng: &rng), labels: (0..<600).map { ($0 * 7) % 3 })
+        let raw = try Tensor(shape: [4], data: [0.1, 0.2, 0.15, 0.05].map(DD.inverseSoftplus))
+        #expect(DD.realChunk < 600 && 600 % DD.realChunk != 0, "the batch must span chunks with a short last one")
+        let plain = try DD.unrolledGradient(net: net, images: images, raw: raw, real: real, classes: 3, config: config)
+        config.memory = .checkpointed
+        let chunked = try DD.unrolledGradient(net: net, images: images, raw: raw, real: real, classes: 3, config: config)
+        #expect(abs(plain.loss - chunked.loss) <= 1e-5 * abs(plain.loss), "loss \(plain.loss) vs \(chunked.loss)")
+        for (a, b) in zip(plain.gradients, chunked.gradients) { #expect(closenessFailure(b, a, atol: 1e-6, rtol: 1e-3) == nil) }
+        #expect(plain.gradients[0].data.contains { abs($0) > 1e-4 } && plain.gradients[1].data.contains { abs($0) > 1e-4 })
+        // A loss in no parts is refused.
+        #expect(throws: TensorError.self) {
+            _ = try Unrolled.gradient(start: [], steps: 0, learnable: [], memory: .checkpointed, step: { t, _, _ in t },
+                                      parts: 0, loss: { _, _ in Variable(Tensor(unchecked: [], data: [0])) })
+        }
+    }
+
     @Test func checkpointedEqualsPlain() throws {
         let (net, images, labels, target) = try fixture(activation: .relu)
         let dsa = try DSA(strategy: "color_crop_cutout_scale_rotate")
