@@ -145,7 +145,12 @@ extension DistillLibrary {
         var c = DDConfig(ipc: ipc)
         // The reference draws Xavier-normal weights with zero biases; a model= given keeps its own.
         c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexcifarnet, weights: .xavier)
-        if dataset.imageShape.first != 1 { c.initialStepSize = 0.001 }
+        if dataset.imageShape.first != 1 {
+            c.initialStepSize = 0.001
+            // AlexCifarNet's real batch dominates memory; chunked under checkpointing it needs
+            // a third (docs/methods.md) at about the same time per iteration.
+            c.memory = .checkpointed
+        }
         c.steps = Swift.min(10, ipc)
         let resuming = resumed?.method == "dd"
         c = try resumed.settings(for: "dd", else: c)

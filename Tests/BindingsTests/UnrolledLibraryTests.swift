@@ -58,7 +58,8 @@ import Testing
         let s = Snippet()
         s.run("data = dataset(\"\(try makeBandFolder(perClass: 4, testPerClass: 2, size: 28))\")")
         let dd = "distill(data, method=\"dd\", ipc=1, steps=1, epochs=1, init=\"fixed\", iterations=1, batch_real=12, seed=4"
-        #expect(s.run("print(\(dd)).settings)").contains("model=LeNet [xavier weights]"))
+        let settings = s.run("print(\(dd)).settings)")
+        #expect(settings.contains("model=LeNet [xavier weights]") && settings.contains("memory=plain"), "\(settings)")
         let plain = s.run("print(\(dd), weights=\"default\").settings)")
         #expect(plain.contains("\"model=LeNet\"") && plain.contains(#"\"weights\":\"default\""#), "\(plain)")
         // A model given keeps its own scheme.
@@ -75,6 +76,9 @@ import Testing
         let dd = "distill(data, method=\"dd\", ipc=1, steps=1, epochs=1, init=\"fixed\", iterations=1, batch_real=12, seed=4"
         #expect(s.run("print(\(dd)).settings)").contains("model=AlexCifarNet [xavier weights]"))
         #expect(s.run("print(\(dd), weights=\"default\").settings)").contains("\"model=AlexCifarNet\""))
+        // Colour images default to checkpointed memory (the real batch in chunks); memory= overrides.
+        #expect(s.run("print(\(dd)).settings)").contains("memory=checkpointed"))
+        #expect(s.run("print(\(dd), memory=\"plain\").settings)").contains("memory=plain"))
         #expect(s.run("print(alexcifarnet().name, alexcifarnet(weights=\"xavier\").name)") == "AlexCifarNet AlexCifarNet [xavier weights]\n")
         let trained = s.run("net = train(alexcifarnet(), data, epochs=1, batch=6, seed=1)\nprint(net.name, net.parameters)")
         // 8x8 images: 64 x 2 x 2 features into the first linear layer.
