@@ -131,9 +131,9 @@ public enum DD {
         let layout = StepLayout(classes: classes, ipc: config.ipc, steps: config.steps)
         // Checkpointed memory also splits the real batch: its mean loss is the sum of the
         // chunks' means weighted by their share, and only one chunk's graph lives at a time.
-        let n = real.labels.count
-        let chunk = config.memory == .checkpointed ? Swift.min(realChunk, Swift.max(n, 1)) : Swift.max(n, 1)
-        let parts = Swift.max(1, (n + chunk - 1) / chunk)
+        let n = Swift.max(real.labels.count, 1)
+        let chunk = config.memory == .checkpointed ? realChunk : n
+        let parts = (n + chunk - 1) / chunk
         return try Unrolled.gradient(
             start: net.parameters, steps: config.unrolledSteps, learnable: [images, raw], memory: config.memory,
             step: { theta, k, l in

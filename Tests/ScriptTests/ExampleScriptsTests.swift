@@ -11,15 +11,15 @@ struct ExampleScriptsTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts")
 
-    static func scripts() throws -> [URL] {
+    static func scripts() -> [URL] {
         let walker = FileManager.default.enumerator(at: scriptsFolder, includingPropertiesForKeys: nil)
         let all = (walker?.allObjects as? [URL]) ?? []
         return all.filter { $0.pathExtension == "dd" }.sorted { $0.path < $1.path }
     }
 
     @Test("scripts/ holds the reproduction scripts the docs name")
-    func folderIsFound() throws {
-        let names = Set(try Self.scripts().map(\.lastPathComponent))
+    func folderIsFound() {
+        let names = Set(Self.scripts().map(\.lastPathComponent))
         for name in ["dd_mnist_fixed.dd", "dd_mnist_random.dd", "dd_cifar10_random.dd", "mtt_cifar10_ipc1.dd", "quickstart.dd"] {
             #expect(names.contains(name), "missing \(name) under \(Self.scriptsFolder.path)")
         }
@@ -27,7 +27,7 @@ struct ExampleScriptsTests {
 
     @Test("every .dd script under scripts/ parses")
     func everyScriptParses() throws {
-        let files = try Self.scripts()
+        let files = Self.scripts()
         #expect(files.count >= 10)
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
