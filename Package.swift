@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG", "CZlib"]),
-        .target(name: "Data", dependencies: ["TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
+        .target(name: "Data", dependencies: ["Kernels", "TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
         .target(name: "Distillation", dependencies: ["NeuralNet", "Data", "Persistence"], swiftSettings: fastFlags),
         // Session files and checkpoints: the container format, atomic writes.
         .target(name: "Persistence", dependencies: ["CZlib"]),

@@ -40,7 +40,7 @@ func sgemmBenchmark(m: Int, n: Int, k: Int) -> Benchmark {
     Benchmark(name: "sgemm") {
         let a = BenchBuffer(m * k, seed: 1), b = BenchBuffer(k * n, seed: 2), c = BenchBuffer(m * n)
         let t = Stopwatch.best {
-            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k,
+            sgemmParallel(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k,
                   b: b.pointer, ldb: n, c: c.pointer, ldc: n)
         }
         return [BenchRow(name: "sgemm", shape: "m=\(m) n=\(n) k=\(k)", figure: 2 * Double(m * n * k) / t / 1e9, unit: "GFLOP/s")]

@@ -38,7 +38,7 @@ func convNet3ForwardBenchmark(batch: Int = 256) -> Benchmark {
         let (m, n, k) = (128, 12544, 1152)
         let a = BenchBuffer(m * k, seed: 36), b = BenchBuffer(k * n, seed: 37), c = BenchBuffer(m * n)
         let direct = Stopwatch.best {
-            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
+            sgemmParallel(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
         }
         let shape = "cifar [\(batch),3,32,32] convnet3 no-grad"
         return [BenchRow(name: "convnet3_forward", shape: shape, figure: Double(batch) / t, unit: "images/s"),

@@ -21,7 +21,7 @@ func tensorMatmulBenchmark(m: Int, n: Int, k: Int) -> Benchmark {
         let flops = 2 * Double(m * n * k)
         let ours = Stopwatch.best { _ = try? ta.matmul(tb) }
         let direct = Stopwatch.best {
-            sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
+            sgemmParallel(transA: false, transB: false, m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
         }
         return [BenchRow(name: "tensor_matmul", shape: "m=\(m) n=\(n) k=\(k)", figure: flops / ours / 1e9, unit: "GFLOP/s",
                          peer: "openblas sgemm direct", peerFigure: flops / direct / 1e9)]

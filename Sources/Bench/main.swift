@@ -74,8 +74,8 @@ func runPeer(_ command: String) -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-// OpenBLAS gets the same thread count as our pool, so direct sgemm rows compare like with like.
-setBLASThreads(ThreadPool.width)
+// OpenBLAS runs single-threaded, as in the library; direct sgemm rows use sgemmParallel.
+configureBLAS()
 FileHandle.standardError.write("Bench: \(ThreadPool.width) threads (DISTILL_THREADS overrides), \(rounds) round(s)\n".data(using: .utf8)!)
 let selected = allBenchmarks.filter { b in !skipped.contains(b.name) && (filter.map { b.name.contains($0) } ?? !b.explicitOnly) }
 var best: [BenchRow] = []

@@ -1,6 +1,7 @@
 // Eigen-decomposition of a symmetric matrix for ZCA: LAPACK's ssyevd (divide and conquer) and a
 // plain cyclic Jacobi twin in Double that tests compare it with on small matrices.
 import CBLAS
+import Kernels
 
 extension ZCA {
     /// Eigenvalues (ascending) and eigenvectors (the columns of a row-major n × n matrix) of
@@ -9,6 +10,7 @@ extension ZCA {
         guard a.count == n * n, n >= 1 else { throw DataError("zca: a \(n) x \(n) matrix needs \(n * n) values, got \(a.count)") }
         // Symmetric, so row-major equals column-major; LAPACK returns eigenvectors as columns
         // of a column-major matrix, i.e. as rows of the row-major result.
+        configureBLAS()
         var m = a
         var w = [Float](repeating: 0, count: n)
         var size = Int32(n), info: Int32 = 0

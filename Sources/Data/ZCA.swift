@@ -2,6 +2,7 @@
 // x ↦ (x − μ) U diag(1/√(λ + ε)) Uᵀ, and its exact inverse for pictures. The symmetric
 // eigen-decomposition (LAPACK, with a plain Jacobi twin for tests) is in ZCA+Eigen.swift.
 import CBLAS
+import Kernels
 import TensorCore
 
 /// A fitted ZCA transform of flattened images.
@@ -39,6 +40,7 @@ public struct ZCA: Sendable, Equatable {
         var cov = [Float](repeating: 0, count: d * d)
         centered.withUnsafeBufferPointer { x in
             cov.withUnsafeMutableBufferPointer { c in
+                configureBLAS()
                 cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1 / Float(n - 1),
                             x.baseAddress, Int32(d), 0, c.baseAddress, Int32(d))
             }
@@ -59,8 +61,8 @@ public struct ZCA: Sendable, Equatable {
         us.withUnsafeBufferPointer { a in
             u.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(n), 1,
-                                a.baseAddress, Int32(n), b.baseAddress, Int32(n), 0, c.baseAddress, Int32(n))
+                    sgemmParallel(transA: false, transB: true, m: n, n: n, k: n, a: a.baseAddress!, lda: n,
+                                  b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
                 }
             }
         }
@@ -99,8 +101,8 @@ public struct ZCA: Sendable, Equatable {
         x.withUnsafeBufferPointer { a in
             m.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { c in
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(d), 1,
-                                a.baseAddress, Int32(d), b.baseAddress, Int32(d), 0, c.baseAddress, Int32(d))
+                    sgemmParallel(transA: false, transB: false, m: rows, n: d, k: d, a: a.baseAddress!, lda: d,
+                                  b: b.baseAddress!, ldb: d, c: c.baseAddress!, ldc: d)
                 }
             }
         }

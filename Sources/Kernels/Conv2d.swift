@@ -149,14 +149,9 @@ func conv2dBackwardInputByForward(
     conv2dForward(t, x: dy, weight: rotated, bias: nil, y: dx)
 }
 
-/// Splits work items (images, GEMM blocks or reduction chunks) over the pool; with at least as
-/// many items as threads, each task issues single-threaded GEMMs, otherwise OpenBLAS threads
-/// each GEMM itself. OpenBLAS splits a GEMM
-/// over rows and columns only, so each output element's sum is the same either way.
+/// Splits work items (images, GEMM blocks or reduction chunks) over the pool. Each item issues
+/// its own single-threaded GEMMs, and the items are fixed by the shape, so every output element
+/// comes from the same call for any thread count.
 func forEachWorkRange(_ count: Int, _ body: (Range<Int>) -> Void) {
-    if count >= ThreadPool.width && ThreadPool.width > 1 {
-        withSingleThreadedBLAS { ThreadPool.forRanges(count, body) }
-    } else {
-        body(0..<count)
-    }
+    ThreadPool.forRanges(count, body)
 }

@@ -92,20 +92,13 @@ public func nearestRows(
 
 /// Calls `body(lo, hi)` on fixed blocks of `distanceBlockRows` rows, one pool work item per
 /// block (taken by whichever thread is free, so a descheduled thread on a busy machine does not
-/// hold the rest back). With several blocks and threads each task issues single-threaded GEMMs;
-/// OpenBLAS splits a GEMM over rows and columns only, so a row's sums are the same either way.
+/// hold the rest back). Each block issues its own single-threaded GEMM, so a row's sums are the
+/// same for any thread count.
 func forEachDistanceBlock(_ n: Int, _ body: (Int, Int) -> Void) {
     let blocks = (n + distanceBlockRows - 1) / distanceBlockRows
-    func run() {
-        ThreadPool.run(blocks) { b in
-            let lo = b * distanceBlockRows
-            body(lo, min(n, lo + distanceBlockRows))
-        }
-    }
-    if blocks >= 2 && ThreadPool.width > 1 {
-        withSingleThreadedBLAS { run() }
-    } else {
-        run()
+    ThreadPool.run(blocks) { b in
+        let lo = b * distanceBlockRows
+        body(lo, min(n, lo + distanceBlockRows))
     }
 }
 

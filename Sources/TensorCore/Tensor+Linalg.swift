@@ -1,5 +1,6 @@
-// Matrix products: batched matmul through OpenBLAS sgemm, with optional transposes so the
-// autograd rules never materialise a transposed copy.
+// Matrix products: batched matmul through OpenBLAS sgemm, split on our pool by shape alone (see
+// Kernels/Gemm.swift), with optional transposes so the autograd rules never materialise a
+// transposed copy.
 import Kernels
 
 extension Tensor {
@@ -30,11 +31,21 @@ extension Tensor {
                 Tensor(uninitializedShape: outShape) { dst in
                     if dst.isEmpty { return }
                     if k == 0 { for i in dst.indices { dst[i] = 0 }; return }
+                    let (pa, pb, pc) = (pa.baseAddress!, pb.baseAddress!, dst.baseAddress!)
+                    // Small products of a batch run one per pool task; a large one is split by
+                    // sgemmParallel. Either way the blocks follow from the shape alone.
+                    if nb > 1 && GemmPartition(m: m, n: n, k: k).count <= 1 {
+                        ThreadPool.run(nb) { i in
+                            sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                                  a: pa + i * ar * ac, lda: ac, b: pb + i * br * bc, ldb: bc,
+                                  c: pc + i * m * n, ldc: n)
+                        }
+                        return
+                    }
                     for i in 0..<nb {
-                        sgemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                              a: pa.baseAddress! + i * ar * ac, lda: ac,
-                              b: pb.baseAddress! + i * br * bc, ldb: bc,
-                              c: dst.baseAddress! + i * m * n, ldc: n)
+                        sgemmParallel(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                                      a: pa + i * ar * ac, lda: ac, b: pb + i * br * bc, ldb: bc,
+                                      c: pc + i * m * n, ldc: n)
                     }
                 }
             }

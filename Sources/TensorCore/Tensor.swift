@@ -169,8 +169,8 @@ extension Tensor {
         _ = glibcMallopt(-4, 0)             // M_MMAP_MAX
         _ = glibcMallopt(-1, Int32.max)     // M_TRIM_THRESHOLD
         #endif
-        // OpenBLAS uses as many threads as our pool (DISTILL_THREADS), not its own default.
-        setBLASThreads(ThreadPool.width)
+        // OpenBLAS runs single-threaded; our pool splits the work (see Kernels/Gemm.swift).
+        configureBLAS()
         return true
     }()
 
