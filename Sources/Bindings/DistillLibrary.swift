@@ -95,6 +95,10 @@ public enum DistillLibrary {
                     default:
                         throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream, mtt, dd)")
                     }
+                    if let d = set.diverged {
+                        context.output.write("warning: distill: the run diverged: \(d) (HINT: lower lr)\n")
+                    }
+                    warnIfNotSaved(checkpoint, "distill", context)
                     return .host(SyntheticObject(set, dataset: dataset))
                 } catch let e as TensorError { throw ScriptError(e.message) }
             },
@@ -141,7 +145,8 @@ public enum DistillLibrary {
                     augment = try augmentation(args, "aug")
                 }
                 let seed = try context.seed(args)
-                let hook = try checkpointArgument(args)?.evaluationHook(
+                let checkpoint = try checkpointArgument(args)
+                let hook = try checkpoint?.evaluationHook(
                     config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
                     runs: runs)
                 do {
@@ -150,6 +155,10 @@ public enum DistillLibrary {
                         config: config, runs: runs, seed: seed,
                         makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
                         augment: augment, progress: context.progress, hook: hook)
+                    if let d = result.diverged {
+                        context.output.write("warning: evaluate: training \(d); the result has no accuracy (HINT: lower lr)\n")
+                    }
+                    warnIfNotSaved(checkpoint, "evaluate", context)
                     return .host(ResultObject(result))
                 } catch let e as TensorError { throw ScriptError(e.message) }
             },

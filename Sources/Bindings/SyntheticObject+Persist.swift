@@ -32,6 +32,9 @@ extension SyntheticObject {
         guard let rng = Checkpoint.generator(hexWords: r.rng) else {
             throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
         }
+        guard !Checkpoint.isDegenerate(rng) else {
+            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(Checkpoint.degenerateGenerator)")
+        }
         let loss = try reader.floats(r.loss)
         guard r.step >= 0, loss.count == r.step else {
             throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(loss.count) loss values for \(r.step) iterations")
