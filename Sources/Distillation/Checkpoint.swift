@@ -133,7 +133,7 @@ public struct Checkpoint {
             PersistenceError(.damaged, "checkpoint file '\(path)': \(what)")
         }
         guard let rng = Checkpoint.generator(hexWords: content.rng) else { throw damaged("the generator state is not four 64-bit words") }
-        guard !Checkpoint.isDegenerate(rng) else { throw damaged(Checkpoint.degenerateGenerator + " (HINT: delete the checkpoint to start afresh)") }
+        guard !Checkpoint.isDegenerate(rng) else { throw damaged("it holds \(Checkpoint.degenerateGenerator) (HINT: delete the checkpoint to start afresh)") }
         guard content.step >= 0 else { throw damaged("negative step count \(content.step)") }
         var tensors: [String: [Tensor]] = [:]
         for (name, refs) in content.tensors {
@@ -168,7 +168,7 @@ extension Checkpoint {
     }
 
     /// How loaders describe a degenerate generator state.
-    public static let degenerateGenerator = "the generator state is all zeros, which xoshiro256** never produces (the file was altered or damaged)"
+    public static let degenerateGenerator = "a generator state of all zeros, which xoshiro256** never produces (the file was altered or damaged)"
 
     /// The generator `hexWords` wrote, or nil when the text is not four 64-bit words.
     public static func generator(hexWords: [String]) -> SeededRNG? {
