@@ -37,6 +37,21 @@ import Persistence
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [], "the check leaves nothing behind")
     }
 
+    @Test func aFailedSaveLeavesTheTrainingResultAndSaysSo() throws {
+        let data = try bandDataset()
+        let path = folder + "/t.ddcheckpoint"
+        let full = try Checkpoint(path: path, every: 1, writer: AtomicWriter(faults: .init(write: (ENOSPC, 0))))
+        var rng = SeededRNG(seed: 1)
+        let model = try ModelSpec(kind: .convnet, width: 4, depth: 1).build(imageShape: [1, 8, 8], classes: 3, rng: &rng)
+        var config = TrainConfig.evaluation(epochs: 2, learningRate: 0.05)
+        config.batchSize = 8
+        let hook = try full.trainHook(config: ["seed": 1], epochs: 2)
+        let history = try Trainer.train(model, images: data.train.images, labels: data.train.labels, config: config, rng: &rng, hook: hook)
+        #expect(history.loss.count == 2)
+        #expect(full.failure?.hasPrefix("checkpoint not saved at step 2: cannot write checkpoint file '\(path)': the disk is full") == true)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func anAllZeroGeneratorIsRefusedOnLoad() throws {
         let data = try bandDataset()
         let path = folder + "/dm.ddcheckpoint"
