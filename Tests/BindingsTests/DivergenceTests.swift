@@ -37,8 +37,11 @@ import Testing
         let out = s.run("syn = distill(data, ipc=1, iterations=6, lr=1e30, batch_real=4, model=convnet(width=4, depth=1, norm=\"none\"), seed=2)\nprint(syn)")
         #expect(out.hasPrefix("warning: distill: the run diverged: iteration "), "\(out)")
         #expect(out.contains("[diverged: iteration "), "\(out)")
-        // What it hands back is usable.
+        // What it hands back is usable, and keeps its mark through a session file.
         #expect(!s.run("grid(syn, \"\(root)/syn.png\")").contains("error"))
+        #expect(s.run("save(\"\(root)/d.ddsession\")") == "")
+        let t = Snippet()
+        #expect(t.run("load(\"\(root)/d.ddsession\")\nprint(syn)").contains("[diverged: iteration "))
     }
 
     @Test func nonFiniteImagesAreRefused() throws {
