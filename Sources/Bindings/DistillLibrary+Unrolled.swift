@@ -197,6 +197,9 @@ extension DistillLibrary {
         guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
         do {
             let r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
+            if let d = r.diverged {
+                context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
+            }
             return .host(ResultObject(r))
         } catch let e as TensorError { throw ScriptError(e.message) }
     }

@@ -52,6 +52,21 @@ import Persistence
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    @Test func ddStepsThatBlowUpTheWeightsGiveNoAccuracy() throws {
+        let data = try bandDataset()
+        var c = DDConfig(ipc: 2)
+        c.steps = 2
+        c.epochs = 1
+        c.iterations = 0
+        c.model = ModelSpec(kind: .convnet, width: 4, depth: 1, norm: .none)
+        c.seed = 11
+        var set = try DD.run(data, config: c)
+        set.settings = DD.settings(c, lrs: [3e38, 3e38])
+        let r = try DD.evaluate(set, data: data, runs: 1, seed: 1)
+        #expect(r.diverged == "of run 1 diverged (the learned steps made the weights non-finite)")
+        #expect(r.accuracies.isEmpty && r.mean.isNaN)
+    }
+
     @Test func anAllZeroGeneratorIsRefusedOnLoad() throws {
         let data = try bandDataset()
         let path = folder + "/dm.ddcheckpoint"
