@@ -78,8 +78,6 @@ extension Arguments {
     func float(_ name: String) throws -> Float { try float(index(name)) }
 }
 
-/// Creates the folder a file is about to be written in, when it is missing (`out/x.png` works
-/// in a fresh checkout); if that fails, the write itself reports why.
 /// How many values of `t` are nan or infinite.
 func nonFiniteCount(_ t: Tensor) -> Int {
     t.data.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
@@ -94,6 +92,8 @@ func checkFinite(_ images: Tensor, _ args: Arguments, _ i: Int, what: String) th
     }
 }
 
+/// Creates the folder a file is about to be written in, when it is missing (`out/x.png` works
+/// in a fresh checkout); if that fails, the write itself reports why.
 func makeParentFolder(of path: String) {
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
