@@ -46,7 +46,8 @@ public struct AtomicWriter {
         let target = try AtomicWriter.target(of: path, what: what)
         let (fd, temp) = try createTemporary(beside: target.path, folder: target.folder, fail: fail)
         do {
-            if let mode = target.mode { _ = fchmod(fd, mode & 0o7777) }
+            // The permission bits, not set-user/group-ID: the content is new.
+            if let mode = target.mode { _ = fchmod(fd, mode & 0o777) }
             try writeAll(fd, bytes, fail: fail)
             let syncError = faults.fsync ?? (fsync(fd) == 0 ? nil : errno)
             if let e = syncError { throw fail(AtomicWriter.reason(e)) }
