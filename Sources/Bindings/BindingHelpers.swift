@@ -78,6 +78,20 @@ extension Arguments {
     func float(_ name: String) throws -> Float { try float(index(name)) }
 }
 
+/// How many values of `t` are nan or infinite.
+func nonFiniteCount(_ t: Tensor) -> Int {
+    t.data.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+}
+
+/// Refuses images with nan or infinite values: training on them or drawing them would give
+/// numbers or pictures that look like results and are not.
+func checkFinite(_ images: Tensor, _ args: Arguments, _ i: Int, what: String) throws {
+    let bad = nonFiniteCount(images)
+    guard bad == 0 else {
+        throw args.error(i, "\(bad) of the \(images.count) values of \(what) are not finite (nan or inf)")
+    }
+}
+
 /// Creates the folder a file is about to be written in, when it is missing (`out/x.png` works
 /// in a fresh checkout); if that fails, the write itself reports why.
 func makeParentFolder(of path: String) {

@@ -2,6 +2,7 @@
 // evaluate), and what identifies a train or evaluate run in its checkpoint.
 import Distillation
 import NeuralNet
+import Persistence
 import Script
 
 /// The checkpoint a call asks for, or nil when `checkpoint` is none.
@@ -11,7 +12,15 @@ func checkpointArgument(_ args: Arguments) throws -> Checkpoint? {
     let every = try args.integer("every")
     guard every >= 1 else { throw args.error(args.index("every"), "every must be at least 1, got \(every)") }
     makeParentFolder(of: path)
-    return try Checkpoint(path: path, every: every)
+    // The path is checked here, before the first step: a run must not end in an unwritable file.
+    do { return try Checkpoint(path: path, every: every) } catch let e as PersistenceError { throw ScriptError(e.message) }
+}
+
+/// Prints a loud warning when a run's last checkpoint save failed (the run went on and its
+/// result is returned; the file is out of date).
+func warnIfNotSaved(_ checkpoint: Checkpoint?, _ callee: String, _ context: CallContext) {
+    guard let failure = checkpoint?.failure else { return }
+    context.output.write("warning: \(callee): \(failure); the result is returned, but the checkpoint file is out of date\n")
 }
 
 /// What identifies a `train` or `evaluate` run in its checkpoint: resuming with any of these

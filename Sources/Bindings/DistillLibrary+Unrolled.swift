@@ -81,10 +81,20 @@ extension DistillLibrary {
                         try checkLoaded(loaded, against: c, args: args, dataset: dataset, file: file)
                         return .host(ExpertsObject(loaded, file: file))
                     }
+                    // The file must be writable before minutes of training, not after.
+                    if let file {
+                        makeParentFolder(of: file)
+                        try AtomicWriter().checkWritable(file, what: "experts file")
+                    }
                     let trained = try Experts.train(dataset, config: c, progress: context.progress)
                     if let file, !trained.trajectories.isEmpty, !trained.interrupted {
-                        makeParentFolder(of: file)
-                        try trained.save(to: file)
+                        do {
+                            try trained.save(to: file)
+                        } catch let e as PersistenceError {
+                            // The trained experts are kept in the session; only the file is missing.
+                            context.output.write("warning: experts: \(e.message); the experts are returned, kept in this session only\n")
+                            return .host(ExpertsObject(trained, file: nil))
+                        }
                     }
                     return .host(ExpertsObject(trained, file: trained.interrupted ? nil : file))
                 } catch let e as TensorError { throw ScriptError(e.message) } catch let e as PersistenceError { throw ScriptError(e.message) }
@@ -187,6 +197,9 @@ extension DistillLibrary {
         guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
         do {
             let r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
+            if let d = r.diverged {
+                context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
+            }
             return .host(ResultObject(r))
         } catch let e as TensorError { throw ScriptError(e.message) }
     }

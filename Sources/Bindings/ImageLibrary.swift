@@ -51,6 +51,7 @@ public enum ImageLibrary {
         guard images.rank == 4, images.shape.allSatisfy({ $0 > 0 }) else {
             throw args.error(0, "images [N, C, H, W] expected, got shape \(images.shape.shapeText)")
         }
+        try checkFinite(images, args, 0, what: "the images")
 
         var grid = ImageGrid(nrow: try args.optionalInteger("nrow") ?? perRow, pad: try args.integer("pad", atLeast: 0))
         if let nrow = grid.nrow, nrow < 1 { throw args.error(args.index("nrow"), "nrow must be 1 or more images per row, got \(nrow)") }

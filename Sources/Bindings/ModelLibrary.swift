@@ -41,20 +41,25 @@ public enum ModelLibrary {
                                           .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
                                           .named("aug", default: .string("none")), .named("seed"),
                                           .named("checkpoint"), .named("every", default: .number(1))],
-                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model. With `checkpoint=PATH`, weights, momentum, generator and history are saved there every `every` epochs, at the end and on Ctrl-C; the same call again resumes from it and ends with the same weights as an unbroken run.",
+                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model. With `checkpoint=PATH`, weights, momentum, generator and history are saved there every `every` epochs, at the end and on Ctrl-C; the same call again resumes from it and ends with the same weights as an unbroken run. Training that diverges (nan or infinite loss) stops there with a warning; the model says so and `accuracy` refuses it. Images with nan or infinite values are refused.",
                     example: "net = train(convnet(), data, epochs=5)\naccuracy(net, data)") { args, context in
                 let spec = try args.host(0, ModelObject.self, expected: "model").spec
                 let (dataset, images, labels) = try trainingSet(args, 1)
                 let config = try trainConfig(args)
                 let dsa = try augmentation(args, "aug")
                 let seed = try context.seed(args)
-                let hook = try checkpointArgument(args)?.trainHook(
-                    config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
-                    epochs: config.epochs)
                 var rng = SeededRNG(seed: seed)
                 let model = try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
+                let checkpoint = try checkpointArgument(args)
                 let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
-                                                augment: dsa, progress: context.progress, title: "train \(model.name)", hook: hook)
+                                                augment: dsa, progress: context.progress, title: "train \(model.name)",
+                                                hook: try checkpoint?.trainHook(
+                    config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
+                    epochs: config.epochs))
+                if let d = history.diverged {
+                    context.output.write("warning: train: training \(d.description); the model's weights are not usable (HINT: lower lr)\n")
+                }
+                warnIfNotSaved(checkpoint, "train", context)
                 let object = ModelObject(spec, model: model)
                 object.history = history
                 return .host(object)
@@ -64,6 +69,9 @@ public enum ModelLibrary {
                     example: "accuracy(net, data)          # test split\naccuracy(net, data.train)") { args, _ in
                 let object = try args.host(0, ModelObject.self, expected: "model")
                 guard let model = object.model else { throw args.error(0, "the model is untrained; train(model, data) first") }
+                if let d = object.history?.diverged {
+                    throw args.error(0, "the model's training \(d.description): its accuracy would be chance, not a result (HINT: train again with a lower lr)")
+                }
                 let split: DatasetSplit
                 switch args.value(1) {
                 case .host(let d as DatasetObject): split = d.dataset.test
@@ -100,16 +108,20 @@ func choice<E: RawRepresentable & CaseIterable>(_ args: Arguments, _ name: Strin
 }
 
 /// Images and labels to train on: a data set's train split, a split, or a synthetic set.
+/// Images with nan or infinite values are refused, naming how many.
 func trainingSet(_ args: Arguments, _ i: Int) throws -> (Dataset, Tensor, [Int]) {
+    let set: (Dataset, Tensor, [Int])
     switch args.value(i) {
-    case .host(let d as DatasetObject): return (d.dataset, d.dataset.train.images, d.dataset.train.labels)
-    case .host(let s as SplitObject): return (s.dataset, s.split.images, s.split.labels)
+    case .host(let d as DatasetObject): set = (d.dataset, d.dataset.train.images, d.dataset.train.labels)
+    case .host(let s as SplitObject): set = (s.dataset, s.split.images, s.split.labels)
     case .host(let s as SyntheticObject):
         // IDC/DREAM sets store factor x factor tiles per image: train on the decoded images.
         let (images, labels) = try s.synthetic.trainingImages()
-        return (s.dataset, images, labels)
+        set = (s.dataset, images, labels)
     default: throw args.typeError(i, expected: "dataset, split or synthetic set")
     }
+    try checkFinite(set.1, args, i, what: "the images")
+    return set
 }
 
 /// The evaluation-style training configuration from the common named arguments.

@@ -23,6 +23,7 @@ final class ModelObject: HostObject {
         if let h = history, let loss = h.loss.last, let acc = h.accuracy.last {
             s += String(format: ", trained %d epochs (loss %.4f, train accuracy %.1f %%)", h.loss.count, loss, acc * 100)
         }
+        if let d = history?.diverged { s += ", training \(d.description) [weights not usable]" }
         return s
     }
 

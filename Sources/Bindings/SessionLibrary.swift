@@ -7,7 +7,7 @@ public enum SessionLibrary {
     public static var namespace: BuiltinNamespace {
         BuiltinNamespace(name: "session", summary: "saving and loading the whole session", builtins: [
             Builtin("save", parameters: [.required("path")],
-                    help: "Saves every variable (numbers, strings, lists, tensors, models with their weights, synthetic sets, results, user functions as their text; data sets by reference: name, folder, split, selection), the session seed and its position, and the cell history to `path`. The file is written beside the old one and renamed over it, so a failure (full disk, read-only folder) leaves the previous file as it was. Values that cannot be saved (methods bound to an object) are left out with a note.",
+                    help: "Saves every variable (numbers, strings, lists, tensors, models with their weights, synthetic sets, results, user functions as their text; data sets by reference: name, folder, split, selection), the session seed and its position, and the cell history to `path`. The file is written beside the old one and renamed over it, so a failure (full disk, read-only folder) leaves the previous file as it was. Values that cannot be saved (methods bound to an object) are left out with a note. A symlink at `path` is written through (its target is replaced, the link stays); a folder, device or named pipe there is refused.",
                     example: "save(\"work.ddsession\")") { args, context in
                 let path = try args.string(0)
                 guard !path.isEmpty else { throw args.error(0, "the path is empty") }

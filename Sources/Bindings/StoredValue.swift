@@ -149,6 +149,8 @@ struct StoredSynthetic: Codable {
     var interrupted: Bool
     var learnedLR: Float?
     var budgetSpent: Bool?
+    /// Why the run stopped early with its last finite images (absent when it did not diverge).
+    var diverged: String?
     /// The run's loop state, so `distill(..., resume=set)` works after `load` (absent in
     /// sessions of sets that cannot be resumed).
     var resume: StoredResume?

@@ -14,7 +14,7 @@ extension SyntheticObject {
             labels: s.labels, ipc: s.ipc, classNames: s.classNames, normalization: s.normalization,
             method: s.method, settings: s.settings, iterations: s.iterations,
             loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: s.learnedLR,
-            budgetSpent: s.budgetSpent, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) })
+            budgetSpent: s.budgetSpent, diverged: s.diverged, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) })
     }
 
     private func storeResume(_ r: ResumeState, path: String, into blobs: inout BlobTable) -> StoredResume {
@@ -31,6 +31,9 @@ extension SyntheticObject {
     private static func restoreResume(_ r: StoredResume, from reader: SessionReader, path: String) throws -> ResumeState {
         guard let rng = Checkpoint.generator(hexWords: r.rng) else {
             throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
+        }
+        guard !Checkpoint.isDegenerate(rng) else {
+            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(Checkpoint.degenerateGenerator)")
         }
         let loss = try reader.floats(r.loss)
         guard r.step >= 0, loss.count == r.step else {
@@ -57,6 +60,7 @@ extension SyntheticObject {
         set.interrupted = stored.interrupted
         set.learnedLR = stored.learnedLR
         set.budgetSpent = stored.budgetSpent ?? false
+        set.diverged = stored.diverged
         set.resumeState = try stored.resume.map { try restoreResume($0, from: reader, path: path) }
         return SyntheticObject(set, dataset: dataset)
     }

@@ -22,6 +22,8 @@ final class SyntheticObject: HostObject {
         if let last = s.loss.last { text += String(format: ", final loss %.4g", last) }
         if s.interrupted { text += " [interrupted]" }
         if s.budgetSpent { text += " [budget spent]" }
+        if let d = s.diverged { text += " [diverged: \(d)]" }
+        if let f = s.checkpointFailure { text += " [\(f)]" }
         return text
     }
 

@@ -20,7 +20,8 @@ public enum FileBytes {
 
     /// The bytes of the file at `path`, as stored.
     public static func readRaw(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer; fstat refuses it below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw DataError("\(path): cannot open (\(String(cString: strerror(errno))))")
         }

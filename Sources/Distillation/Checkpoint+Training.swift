@@ -1,5 +1,6 @@
 // Checkpoints for training and evaluation: the hooks `Trainer.train` and `Evaluation.run`
-// call, backed by a checkpoint file. Epochs (train) and runs (evaluate) are the steps.
+// call, backed by a checkpoint file. Epochs (train) and runs (evaluate) are the steps. A save
+// that fails is kept in `failure` and the run goes on (its result is worth more than the file).
 import NeuralNet
 import TensorCore
 
@@ -14,8 +15,8 @@ extension Checkpoint {
             var tensors = ["parameters": state.parameters, "buffers": state.buffers,
                            "accuracy": [Tensor(unchecked: [state.history.accuracy.count], data: state.history.accuracy)]]
             if let v = state.velocity { tensors["velocity"] = v }
-            try self.save(State(step: state.epoch, rng: state.rng, loss: state.history.loss, tensors: tensors,
-                                numbers: ["rate": Double(state.rate)]), method: "train", config: config)
+            self.trySave(State(step: state.epoch, rng: state.rng, loss: state.history.loss, tensors: tensors,
+                               numbers: ["rate": Double(state.rate)]), method: "train", config: config)
         }
     }
 
@@ -25,7 +26,7 @@ extension Checkpoint {
         let resume = try load(method: "evaluate", config: config, free: []).map { ($0.loss, $0.rng) }
         return EvaluationHook(resume: resume) { accuracies, master, stopping in
             guard self.isDue(step: accuracies.count, of: runs, stopping: stopping) else { return }
-            try self.save(State(step: accuracies.count, rng: master, loss: accuracies, tensors: [:]), method: "evaluate", config: config)
+            self.trySave(State(step: accuracies.count, rng: master, loss: accuracies, tensors: [:]), method: "evaluate", config: config)
         }
     }
 }

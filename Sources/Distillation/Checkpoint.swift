@@ -16,12 +16,25 @@ public struct Checkpoint {
     /// How the file is written (tests inject faults here).
     public var writer: AtomicWriter
 
+    /// The last save that failed during a run, if the run went on (see `trySave`).
+    public var failure: String? { log.failure }
+    let log = SaveLog()
+
+    /// Checks at once that the file can be written (its folder exists and takes a new file,
+    /// and nothing but a regular file is there), so a bad path fails before the first step,
+    /// not after hours.
     public init(path: String, every: Int, writer: AtomicWriter = AtomicWriter()) throws {
         guard !path.isEmpty else { throw TensorError("checkpoint: the path is empty") }
         guard every >= 1 else { throw TensorError("checkpoint: every must be at least 1, got \(every)") }
+        try writer.checkWritable(path, what: "\(Checkpoint.kind) file")
         self.path = path
         self.every = every
         self.writer = writer
+    }
+
+    /// Failed saves of a run that went on: the run's result is worth more than its checkpoint.
+    final class SaveLog: @unchecked Sendable {
+        var failure: String?
     }
 
     /// The loop state of a run after `step` steps.
@@ -87,6 +100,22 @@ public struct Checkpoint {
         try ArchiveFile.write(content, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
     }
 
+    /// Saves like `save`, but a failure (full disk, folder gone) does not end the run: it is
+    /// kept in `failure` (cleared by a later save that succeeds) for the caller to report, and
+    /// false is returned. Long runs save through this, so hours of work are never thrown away
+    /// because the checkpoint could not be written.
+    @discardableResult
+    public func trySave<Config: Encodable>(_ state: State, method: String, config: Config) -> Bool {
+        do {
+            try save(state, method: method, config: config)
+            log.failure = nil
+            return true
+        } catch {
+            log.failure = "checkpoint not saved at step \(state.step): \((error as? PersistenceError)?.message ?? "\(error)")"
+            return false
+        }
+    }
+
     /// The state saved at `path`, or nil when there is no file yet. A file of another method,
     /// or made with settings that differ in anything but `free` (fields that do not change
     /// the steps already done, such as the number of iterations), is an error naming the fields.
@@ -104,6 +133,7 @@ public struct Checkpoint {
             PersistenceError(.damaged, "checkpoint file '\(path)': \(what)")
         }
         guard let rng = Checkpoint.generator(hexWords: content.rng) else { throw damaged("the generator state is not four 64-bit words") }
+        guard !Checkpoint.isDegenerate(rng) else { throw damaged("it holds \(Checkpoint.degenerateGenerator) (HINT: delete the checkpoint to start afresh)") }
         guard content.step >= 0 else { throw damaged("negative step count \(content.step)") }
         var tensors: [String: [Tensor]] = [:]
         for (name, refs) in content.tensors {
@@ -128,6 +158,17 @@ extension Checkpoint {
         let (a, b, c, d) = rng.state
         return [a, b, c, d].map { String($0, radix: 16) }
     }
+
+    /// Whether `rng` is the one state xoshiro256** never leaves and never reaches: all four words
+    /// zero. Such a generator gives only zeros, and rejection sampling on it never ends, so a
+    /// loaded state like this is damage, refused before any run uses it.
+    public static func isDegenerate(_ rng: SeededRNG) -> Bool {
+        let (a, b, c, d) = rng.state
+        return a | b | c | d == 0
+    }
+
+    /// How loaders describe a degenerate generator state.
+    public static let degenerateGenerator = "a generator state of all zeros, which xoshiro256** never produces (the file was altered or damaged)"
 
     /// The generator `hexWords` wrote, or nil when the text is not four 64-bit words.
     public static func generator(hexWords: [String]) -> SeededRNG? {

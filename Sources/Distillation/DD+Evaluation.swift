@@ -84,6 +84,11 @@ extension DD {
             }
             try takeLearnedSteps(net, set: set, learned: learned)
             result.architecture = net.name
+            if net.parameters.contains(where: { p in p.data.contains { !$0.isFinite } }) {
+                // A chance-level accuracy of nan weights is not a result.
+                result.diverged = "of run \(r + 1) diverged (the learned steps made the weights non-finite)"
+                break
+            }
             result.accuracies.append(try Trainer.accuracy(net, images: data.test.images, labels: data.test.labels))
             progress.update(step: r + 1, figures: [("acc", Double(result.accuracies.last!))])
             if Interrupt.isRequested && r + 1 < count { result.interrupted = true; break }

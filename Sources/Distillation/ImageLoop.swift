@@ -39,7 +39,10 @@ enum ImageLoopState {
         }
         // Whatever way the loop ends, the set carries the state of its last finished iteration.
         var last = state(images, optimizer, rng, result, extras)
-        defer { result.resumeState = ResumeState(method: method, config: configJSON, state: last) }
+        defer {
+            result.resumeState = ResumeState(method: method, config: configJSON, state: last)
+            result.checkpointFailure = checkpoint?.failure
+        }
         let steps = Swift.max(1, stepsPerIteration)
         progress.begin(start > 0 ? "\(method) (resumed from iteration \(start))" : method, total: total * steps)
         defer { progress.end(interrupted: result.interrupted) }
@@ -53,7 +56,7 @@ enum ImageLoopState {
                 let typical = median(Array(durations.dropFirst()))
                 if (clock.now - began + typical).seconds > budget {
                     result.budgetSpent = true
-                    if let checkpoint { try checkpoint.save(last, method: method, config: config) }
+                    checkpoint?.trySave(last, method: method, config: config)
                     return
                 }
             }
@@ -63,8 +66,18 @@ enum ImageLoopState {
             }
             let (loss, complete) = try iteration(&images, &optimizer, &rng, report)
             guard complete else {
-                if let checkpoint { try checkpoint.save(last, method: method, config: config) }
+                checkpoint?.trySave(last, method: method, config: config)
                 result.interrupted = true
+                return
+            }
+            // Diverged (a non-finite loss or step turned pixels into nan or inf): hand back the
+            // last finished iteration's images and state, marked, instead of a set of nans.
+            if let bad = nonFinite(images) {
+                images = last.tensors["images"]![0]
+                optimizer.restore(velocity: last.tensors["velocity"])
+                rng = last.rng
+                try extras?.restore(from: last, method: method)
+                result.diverged = "iteration \(it + 1) made \(bad) of \(images.count) image values non-finite (loss \(loss)); the set holds the images of iteration \(it)"
                 return
             }
             durations.append(clock.now - iterationBegan)
@@ -74,10 +87,16 @@ enum ImageLoopState {
             if steps == 1 { progress.update(step: it + 1, figures: [("loss", Double(loss))]) }
             let stopping = Interrupt.isRequested && it + 1 < total
             if let checkpoint, checkpoint.isDue(step: it + 1, of: total, stopping: stopping) {
-                try checkpoint.save(last, method: method, config: config)
+                checkpoint.trySave(last, method: method, config: config)
             }
             if stopping { result.interrupted = true; return }
         }
+    }
+
+    /// How many values of `t` are nan or infinite; nil when all are finite.
+    static func nonFinite(_ t: Tensor) -> Int? {
+        let n = t.data.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
+        return n == 0 ? nil : n
     }
 
     /// The state after the iterations `result` records.

@@ -25,6 +25,11 @@ public struct SyntheticSet: Sendable {
     /// The loop state after the last finished iteration, for `RunControl.resume` (runs of
     /// this process only; files resume through checkpoints).
     public var resumeState: ResumeState?
+    /// Set when the optimisation diverged: which iteration made the images non-finite. The set
+    /// then holds the images of the iteration before (the last finite ones).
+    public var diverged: String?
+    /// Set when the run's last checkpoint save failed (the run went on; the file is stale).
+    public var checkpointFailure: String?
     /// Learned training learning rate (MTT), used by evaluation when present.
     public var learnedLR: Float?
 

@@ -1,39 +1,22 @@
-// AtomicFile: whole-file reads with errno turned into precise messages, and atomic whole-file
-// writes through Persistence.AtomicWriter. Knows nothing about PNG.
+// AtomicFile: whole-file reads (Persistence.RegularFile) and atomic whole-file writes
+// (Persistence.AtomicWriter) with ImageIO's messages. Knows nothing about PNG.
 import Glibc
 import Persistence
 
 /// Reads and writes whole files with POSIX calls so every failure carries its `errno` reason.
 enum AtomicFile {
-    /// The bytes of the regular file at `path`.
+    /// The bytes of the regular file at `path`; a FIFO, device or folder is refused by name
+    /// before anything blocks (Persistence.RegularFile).
     static func read(_ path: String, op: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let e = errno
-            if e == ENOENT {
-                throw ImageIOError("\(op): no such file '\(path)' (HINT: check the path and the current folder)")
-            }
+        do {
+            return try RegularFile.read(path)
+        } catch .missing {
+            throw ImageIOError("\(op): no such file '\(path)' (HINT: check the path and the current folder)")
+        } catch .system(let e) {
             throw ImageIOError("\(op): cannot open '\(path)': \(reason(e))")
+        } catch {
+            throw ImageIOError("\(op): cannot read '\(path)': \(error.reason)")
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw ImageIOError("\(op): cannot read '\(path)': \(reason(errno))") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw ImageIOError("\(op): cannot read '\(path)': it is not a regular file")
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ImageIOError("\(op): cannot read '\(path)': \(reason(errno))")
-            }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
     }
 
     /// Writes `bytes` to `path` all at once through Persistence's atomic writer (temporary file

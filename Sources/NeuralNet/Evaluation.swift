@@ -9,10 +9,17 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     public var epochs: Int
     public var trainImages: Int
     public var interrupted = false
+    /// Set when a run's training diverged ("run 2 diverged at epoch 3 (loss nan)"): the
+    /// evaluation stopped there and has no accuracy; `mean` and `std` are nan.
+    public var diverged: String?
 
-    public var mean: Float { accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Float(accuracies.count) }
+    public var mean: Float {
+        if diverged != nil { return .nan }
+        return accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Float(accuracies.count)
+    }
     /// Population standard deviation (numpy's default, as the reference code reports).
     public var std: Float {
+        if diverged != nil { return .nan }
         guard !accuracies.isEmpty else { return 0 }
         let m = mean
         return (accuracies.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(accuracies.count)).squareRoot()
@@ -21,6 +28,9 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     /// "ConvNet-3 on 100 images: test accuracy 84.1 ± 0.3 % (5 runs, 300 epochs)".
     public var summary: String {
         let pct = { (v: Float) in String(format: "%.1f", Double(v) * 100) }
+        if let diverged {
+            return "\(architecture) on \(trainImages) images: no test accuracy: training \(diverged) (HINT: lower lr)"
+        }
         return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(epochs) epoch\(epochs == 1 ? "" : "s"))\(interrupted ? " [interrupted]" : "")"
     }
 }
@@ -63,6 +73,11 @@ public enum Evaluation {
             result.architecture = model.name
             let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
                                             augment: augment, progress: progress, title: "evaluate \(r + 1)/\(runs)")
+            if let d = history.diverged {
+                // Nothing to test: a diverged network's accuracy is chance, not a result.
+                result.diverged = "of run \(r + 1) \(d.description)"
+                break
+            }
             result.accuracies.append(try Trainer.accuracy(model, images: testImages, labels: testLabels))
             // A run cut short is not kept in the checkpoint: resuming trains it again in full.
             if history.interrupted {

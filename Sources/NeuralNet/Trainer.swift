@@ -42,7 +42,24 @@ public struct TrainHistory: Codable, Equatable, Sendable {
     public var accuracy: [Float] = []
     /// True when Ctrl-C stopped the run early.
     public var interrupted = false
+    /// Set when a batch loss became nan or infinite: training stopped there, since every later
+    /// step would only spread the nans. `loss` and `accuracy` hold the epochs finished before.
+    public var diverged: Divergence?
     public init() {}
+
+    /// Where training diverged.
+    public struct Divergence: Codable, Equatable, Sendable {
+        /// The epoch (from 1) whose batch gave the non-finite loss.
+        public var epoch: Int
+        /// "nan", "inf" or "-inf" (text, so any JSON holds it).
+        public var loss: String
+        public init(epoch: Int, loss: Float) {
+            self.epoch = epoch
+            self.loss = loss.isNaN ? "nan" : (loss > 0 ? "inf" : "-inf")
+        }
+        /// "diverged at epoch 3 (loss nan)".
+        public var description: String { "diverged at epoch \(epoch) (loss \(loss))" }
+    }
 }
 
 /// Augments a batch of training images (e.g. DSA); gets a generator for its random choices.
@@ -82,7 +99,7 @@ public enum Trainer {
             order.shuffle(using: &rng)
             var lossSum = 0.0, correct = 0
             var start = 0
-            while start < n {
+            batches: while start < n {
                 let idx = Array(order[start..<Swift.min(n, start + config.batchSize)])
                 start += config.batchSize
                 var x = try images.indexSelect(idx)
@@ -91,6 +108,10 @@ public enum Trainer {
                 let params = model.parameterVariables()
                 let logits = try model.forward(Variable(x), parameters: params, mode: .train)
                 let loss = try logits.crossEntropy(labels: y)
+                guard loss.value.data[0].isFinite else {
+                    history.diverged = TrainHistory.Divergence(epoch: epoch + 1, loss: loss.value.data[0])
+                    break batches
+                }
                 let grads = try gradients(of: loss, wrt: params).map(\.value)
                 try sgd.step(&model.parameters, grads)
                 lossSum += Double(loss.value.data[0]) * Double(idx.count)
@@ -102,6 +123,7 @@ public enum Trainer {
                                               ("acc", Double(correct) / Double(done))])
                 }
             }
+            if history.diverged != nil { break }
             history.loss.append(Float(lossSum / Double(Swift.max(n, 1))))
             history.accuracy.append(Float(correct) / Float(Swift.max(n, 1)))
             if !perBatch {

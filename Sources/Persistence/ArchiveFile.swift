@@ -106,14 +106,9 @@ public enum ArchiveFile {
     public static func read<Content: Codable>(_ type: Content.Type, kind: String, from path: String) throws -> (Content, BlobStore) {
         let bytes: [UInt8]
         do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes = try RegularFile.read(path)
         } catch {
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-                throw PersistenceError(.io, "cannot read \(kind) file '\(path)': no such file (HINT: check the path and the current folder)")
-            }
-            if isDir.boolValue { throw PersistenceError(.io, "cannot read \(kind) file '\(path)': it is a folder") }
-            throw PersistenceError(.io, "cannot read \(kind) file '\(path)': \(error.localizedDescription)")
+            throw PersistenceError(.io, "cannot read \(kind) file '\(path)': \(error.reason)")
         }
         return try decode(type, kind: kind, bytes: bytes, path: path)
     }
