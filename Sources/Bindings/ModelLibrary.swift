@@ -73,7 +73,7 @@ public enum ModelLibrary {
                 guard Array(split.images.shape.dropFirst()) == model.inputShape else {
                     throw args.error(1, "images are \(split.imageShape.map(String.init).joined(separator: "x")) but the model expects \(model.inputShape.map(String.init).joined(separator: "x"))")
                 }
-                return .number(Double(try Trainer.accuracy(model, images: split.images, labels: split.labels)))
+                return numberValue(try Trainer.accuracy(model, images: split.images, labels: split.labels))
             },
         ])
     }

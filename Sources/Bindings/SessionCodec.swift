@@ -75,13 +75,19 @@ final class SessionReader {
         let message: String
     }
 
-    func value(_ stored: StoredValue, path: String) throws -> Value {
+    /// The value `stored` describes; `depth` counts the lists around it.
+    func value(_ stored: StoredValue, path: String, depth: Int = 0) throws -> Value {
         switch stored {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .none: return .none
-        case .list(let items): return .list(try items.enumerated().map { try value($1, path: "\(path)[\($0)]") })
+        case .list(let items):
+            // Counted on the way down, so a damaged file cannot make a list deeper than a script can.
+            guard depth < Value.maxListDepth else {
+                throw PersistenceError(.damaged, "\(fileLabel): '\(path)' nests lists more than \(Value.maxListDepth) levels deep, more than a script can build")
+            }
+            return .list(try items.enumerated().map { try value($1, path: "\(path)[\($0)]", depth: depth + 1) })
         case .function(let f):
             let defaults = try f.defaults.enumerated().map { i, d in try d.map { try value($0, path: "\(path).default\(i)") } }
             do {

@@ -8,8 +8,9 @@ extension Value: CustomStringConvertible {
     /// The `print` form: strings as they are, everything else as `description`.
     public var text: String { rendered(quoted: false, depth: 0) }
 
-    /// Lists nested deeper than this print as `[...]` (a list can be built to any depth).
-    static let maxPrintDepth = 64
+    /// Lists nested deeper than this print as `[...]`; no list can be (see `nestedList`), so a
+    /// list always prints whole.
+    static let maxPrintDepth = maxListDepth
 
     func rendered(quoted: Bool, depth: Int) -> String {
         switch self {
