@@ -191,3 +191,30 @@ func brokenInputIsNotIncomplete(_ code: String) {
     #expect(try IndexComponent.positions(start: 5, stop: 1, step: nil, count: 4) == [])
     #expect(throws: ScriptError.self) { try IndexComponent.positions(start: nil, stop: nil, step: 0, count: 4) }
 }
+
+/// (typed, offered, expected) for `Suggestions.closest`.
+let suggestionCases: [(String, [String], String?)] = [
+    // A swap of neighbours is one edit.
+    ("vaule", ["value", "valve", "x"], "value"),
+    ("vaule", ["valeu", "x"], "valeu"),
+    ("pritn", ["print", "prod"], "print"),
+    // A familiar name from other languages leads to ours: `lenght` is `length`, which is `len`.
+    ("lenght", ["len", "lenet", "left"], "len"),
+    ("length", ["len", "lenet"], "len"),
+    ("lenght", ["length", "len", "lenet"], "length"),
+    // Equal distance: the nearer length, then the longer shared prefix.
+    ("shap", ["shape", "sha"], "shape"),
+    ("evalute", ["evaluate", "relu"], "evaluate"),
+    ("zzzz", ["len", "print"], nil),
+]
+
+@Test(arguments: suggestionCases)
+func suggestionsFindTheIntendedName(_ typed: String, _ offered: [String], _ expected: String?) {
+    #expect(Suggestions.closest(to: typed, among: offered) == expected)
+}
+
+@Test func suggestionsStayCheapForHugeNames() {
+    let huge = String(repeating: "a", count: 1_000_000)
+    #expect(Suggestions.closest(to: huge, among: ["a", "len"]) == nil)
+    #expect(Suggestions.closest(to: "len", among: [huge, "lne"]) == "lne")
+}
