@@ -18,8 +18,9 @@ public enum Suggestions {
     static let maxNameLength = 64
 
     /// The candidate with the smallest edit distance, when that distance is at most a third of
-    /// the name's length, rounded up from 2 for 5 letters (at least 1). Ties go to the candidate
-    /// whose length is nearer the name's, then to the longer shared prefix, then alphabetical.
+    /// the name's length, rounded up from 2 for 5 letters (at least 1). Ties go to the longer
+    /// shared prefix (typos are mostly further in: `rang` is `range`, not `rand`), then to the
+    /// length nearer the name's, then alphabetical.
     public static func closest(to name: String, among candidates: [String]) -> String? {
         guard name.count <= maxNameLength else { return nil }  // no table of a megabyte squared
         let limit = max(1, (name.count + 1) / 3)
@@ -36,7 +37,7 @@ public enum Suggestions {
             let d = distance(name, spelling)
             guard d <= limit else { continue }
             let shared = zip(lowered, spelling.lowercased()).prefix { $0 == $1 }.count
-            let rank = (d, abs(spelling.count - name.count), -shared)
+            let rank = (d, -shared, abs(spelling.count - name.count))
             if let b = best, rank > b.rank || (rank == b.rank && candidate >= b.name) { continue }
             best = (rank, candidate)
         }

@@ -202,8 +202,9 @@ let suggestionCases: [(String, [String], String?)] = [
     ("lenght", ["len", "lenet", "left"], "len"),
     ("length", ["len", "lenet"], "len"),
     ("lenght", ["length", "len", "lenet"], "length"),
-    // Equal distance: the nearer length, then the longer shared prefix.
+    // Equal distance: the longer shared prefix, then the nearer length.
     ("shap", ["shape", "sha"], "shape"),
+    ("rang", ["rand", "range"], "range"),
     ("evalute", ["evaluate", "relu"], "evaluate"),
     ("zzzz", ["len", "print"], nil),
 ]
