@@ -158,7 +158,7 @@ public enum CoreLibrary {
             return "\(Parameter.signature(f.name, f.parameters))    [user function]"
         case .host(let object):
             let members = object.memberNames
-            return "a \(object.typeName)" + (members.isEmpty ? "" : " with members: \(members.joined(separator: ", "))")
+            return HelpText.wrap("a \(object.typeName)" + (members.isEmpty ? "" : " with members: \(members.joined(separator: ", "))"))
         default:
             return "a \(value.typeName): \(value.description)"
         }

@@ -53,7 +53,7 @@ extension BuiltinRegistry {
         for ns in namespaces {
             out += "\n## \(ns.name)\n\n\(ns.summary.prefix(1).uppercased() + ns.summary.dropFirst()).\n"
             for b in ns.builtins.sorted(by: { $0.name < $1.name }) {
-                out += "\n### \(b.name)\n\n```\n\(b.signature)\n```\n\n\(b.help)\n"
+                out += "\n### \(b.name)\n\n```\n\(HelpText.signature(b.signature, suffix: ""))\n```\n\n\(b.help)\n"
                 let namedOnly = b.parameters.filter { $0.kind == .named }.map { "`\($0.name)`" }
                 if !namedOnly.isEmpty { out += "\nNamed only: \(namedOnly.joined(separator: ", ")).\n" }
                 if let names = BuiltinRegistry.otherNames(b, code: { "`\($0)`" }) { out += "\n\(names)\n" }
