@@ -83,3 +83,15 @@ import Testing
         #expect(start.text.hasPrefix("^b") && start.text.hasSuffix("…") && start.column == 1)
     }
 }
+
+extension NestingTests {
+    @Test func aListSharingItsPartsPrintsBounded() {
+        // 2^40 leaves: the text stops after maxPrintedLength bytes, saying how many items were left.
+        var x = Value.list([.number(1)])
+        for _ in 0..<40 { x = try! Value.nestedList([x, x]) }
+        let text = x.description
+        #expect(text.utf8.count > Value.maxPrintedLength && text.utf8.count < Value.maxPrintedLength + 1000)
+        #expect(text.hasSuffix("... (1 more)]"), "\(text.suffix(100))")
+        #expect(run("x = [1]\nfor i in range(40) x = [x, x] end\nprint(len(str(x)) < 1049576)").output == "true\n")
+    }
+}
