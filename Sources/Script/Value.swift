@@ -48,14 +48,27 @@ public enum Value {
     }
 
     /// Structural equality for plain values and identity (or the host's own rule) for objects.
+    /// Pairs of lists already found equal are not compared again, so lists that share their
+    /// parts (`x = [x, x]` repeated) compare in time linear in their distinct parts.
     public func isEqual(to other: Value) -> Bool {
+        var equalPairs = Set<[UnsafeRawPointer?]>()
+        return isEqual(to: other, &equalPairs)
+    }
+
+    private func isEqual(to other: Value, _ equalPairs: inout Set<[UnsafeRawPointer?]>) -> Bool {
         switch (self, other) {
         case (.number(let a), .number(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
         case (.bool(let a), .bool(let b)): return a == b
         case (.none, .none): return true
         case (.list(let a), .list(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.isEqual(to: $1) }
+            guard a.count == b.count else { return false }
+            let pair = [a.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) },
+                        b.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }]
+            if pair[0] != nil, equalPairs.contains(pair) { return true }
+            for (x, y) in zip(a, b) where !x.isEqual(to: y, &equalPairs) { return false }
+            equalPairs.insert(pair)
+            return true
         case (.function(let a), .function(let b)): return a === b
         case (.host(let a), .host(let b)): return a === b
         default: return false

@@ -95,3 +95,11 @@ extension NestingTests {
         #expect(run("x = [1]\nfor i in range(40) x = [x, x] end\nprint(len(str(x)) < 1049576)").output == "true\n")
     }
 }
+
+extension NestingTests {
+    @Test func listsSharingTheirPartsCompareQuickly() {
+        let code = "x = [1]\ny = [1]\nfor i in range(60) x = [x, x] end\nfor i in range(60) y = [y, y] end\n"
+        #expect(run(code + "print(x == y, x == x, x != [x])").output == "true true true\n")
+        #expect(run("n = number(\"nan\")\nprint([n] == [n], [1, [2]] == [1, [2]], [1, [2]] == [1, [3]])").output == "false true false\n")
+    }
+}
