@@ -66,3 +66,29 @@ import Testing
         }
     }
 }
+
+extension ValueLimitsTests {
+    @Test func functionsNestedThroughDefaultsAreLeftOutOfASaveWithAReason() {
+        let s = Snippet()
+        // A chain of 1,000 functions, each the default value of the next: saving it used to
+        // overflow the stack (a crash) or, at 300, print the JSON encoder's dump of the session.
+        let out = s.run("""
+        def mk(p)
+          def f(x=p) return x end
+          return f
+        end
+        g = none
+        for i in range(1000) g = mk(g) end
+        h = none
+        for i in range(50) h = mk(h) end
+        save("\(folder)/f.ddsession")
+        g = 1
+        h = 2
+        load("\(folder)/f.ddsession")
+        print(g, type(h), type(h()))
+        """)
+        #expect(out.contains("'g' is nested more than 100 levels deep"), "\(out.prefix(500))")
+        #expect(out.count < 400, "\(out.prefix(500))")
+        #expect(out.hasSuffix("1 function function\n"), "\(out.suffix(300))")
+    }
+}
