@@ -10,10 +10,11 @@ func tensorValue(_ tensor: Tensor) -> Value {
 }
 
 /// A Float result as a script number, through its shortest decimal form, so `0.1` computed in
-/// Float prints as 0.1 and not as 0.10000000149011612.
+/// Float prints as 0.1 and not as 0.10000000149011612. The decimal is kept only when it reads
+/// back as the same Float (it always should; the check guards against double rounding).
 func numberValue(_ x: Float) -> Value {
-    guard x.isFinite else { return .number(Double(x)) }
-    return .number(Double(x.description) ?? Double(x))
+    guard x.isFinite, let d = Double(x.description), Float(d) == x else { return .number(Double(x)) }
+    return .number(d)
 }
 
 extension Arguments {

@@ -114,7 +114,9 @@ public enum CoreLibrary {
             Builtin("append", parameters: [.required("list"), .required("value")],
                     help: "A new list: `list` with `value` added at the end (lists are values; the original is unchanged).",
                     example: "xs = append([1, 2], 3)   # [1, 2, 3]") { args, _ in
-                .list(try args.list(0) + [args.value(1)])
+                // Only the new item can deepen the list: check it alone, not the whole list again.
+                _ = try Value.nestedList([args.value(1)])
+                return .list(try args.list(0) + [args.value(1)])
             },
             Builtin("assert", parameters: [.required("condition"), .optional("message", default: .string("assertion failed"))],
                     help: "Stops the script with an error carrying `message` when `condition` is false; does nothing otherwise. Scripts and notebooks use it as a check.",
@@ -156,7 +158,7 @@ public enum CoreLibrary {
             return "\(Parameter.signature(f.name, f.parameters))    [user function]"
         case .host(let object):
             let members = object.memberNames
-            return "a \(object.typeName)" + (members.isEmpty ? "" : " with members: \(members.joined(separator: ", "))")
+            return HelpText.wrap("a \(object.typeName)" + (members.isEmpty ? "" : " with members: \(members.joined(separator: ", "))"))
         default:
             return "a \(value.typeName): \(value.description)"
         }

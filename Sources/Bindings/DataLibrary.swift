@@ -34,7 +34,7 @@ public enum DataLibrary {
                     throw args.error(0, error.message)
                 }
             },
-            Builtin("subset", parameters: [.required("data"), .required("per_class"), .named("split", default: .string("train")), .named("seed")],
+            Builtin("subset", parameters: [.required("data"), .required("per_class").alias("ipc"), .named("split", default: .string("train")), .named("seed")],
                     help: "A random subset with `per_class` images of every class from the data set's train split (or `split=\"test\"`), drawn from `seed` (or the session seed). The result is a split that `train`, `evaluate` and `grid` accept: the random-real baseline of the literature.",
                     example: "few = subset(data, 10, seed=1)\nevaluate(few, data, runs=3)") { args, context in
                 let k = try args.integer(1)
@@ -52,7 +52,7 @@ public enum DataLibrary {
                     throw ScriptError("subset: \(e.message)")
                 }
             },
-            Builtin("select", parameters: [.required("data"), .required("per_class"), .named("method", default: .string("herding")),
+            Builtin("select", parameters: [.required("data"), .required("per_class").alias("ipc"), .named("method", default: .string("herding")),
                                            .named("model"), .named("split", default: .string("train")), .named("seed")],
                     help: "A coreset: `per_class` real images of every class chosen by `method` on the embedding features of `model`: \"random\", \"herding\" (greedy match of the class mean, as DC's baselines), \"kcenter\" (greedy farthest point) or \"kmeans\" (the image nearest each of `per_class` centroids, as DREAM). `model` is a trained model (train(...)) or an architecture, which is then initialised at random from the seed; default convnet(). Returns a split for `train`, `evaluate` and `grid`.",
                     example: "net = train(convnet(), data, epochs=1)\ncore = select(data, 10, method=\"herding\", model=net)\nevaluate(core, data)") { args, context in

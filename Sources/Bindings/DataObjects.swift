@@ -32,8 +32,8 @@ final class DatasetObject: HostObject {
         case "train": return .host(SplitObject(dataset.train, of: dataset, name: "train", selection: dataset.provenance(split: "train", indices: nil)))
         case "test": return .host(SplitObject(dataset.test, of: dataset, name: "test", selection: dataset.provenance(split: "test", indices: nil)))
         case "shape": return .list(dataset.imageShape.map { .number(Double($0)) })
-        case "mean": return .list(dataset.normalization.mean.map { .number(Double($0)) })
-        case "std": return .list(dataset.normalization.std.map { .number(Double($0)) })
+        case "mean": return .list(dataset.normalization.mean.map(numberValue))
+        case "std": return .list(dataset.normalization.std.map(numberValue))
         case "zca": return dataset.whitening.map { .number(Double("\($0.eps)") ?? Double($0.eps)) } ?? Value.none
         default: return nil
         }

@@ -67,7 +67,7 @@ extension DistillLibrary {
                 guard c.learningRate > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(c.learningRate)") }
                 c.batchSize = try args.integer("batch", atLeast: 1)
                 let aug = try args.string("aug")
-                c.dsa = aug.lowercased() == "dsa" ? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy) : aug.lowercased()
+                c.dsa = dsaStrategy(aug, for: dataset).lowercased()
                 do { _ = try DSA(strategy: c.dsa) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
                 switch args.value("model") {
                 case .none: break

@@ -10,14 +10,70 @@ import TensorCore
 public enum DistillLibrary {
     public static var namespace: BuiltinNamespace {
         BuiltinNamespace(name: "distill", summary: "distillation methods and the evaluation protocol", builtins: [
-            Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)),
+            Builtin("distill", parameters: [.required("data"), .named("method", default: .string("dm")), .named("ipc", default: .number(10)).alias("per_class"),
                                             .named("iterations"), .named("lr"), .named("batch_real"), .named("init"),
                                             .named("aug"), .named("distance"), .named("factor"), .named("model"), .named("seed"),
                                             .named("select", default: .string("random")), .named("interval"), .named("pool"),
                                             .named("features"), .named("budget"), .named("resume"),
                                             .named("checkpoint"), .named("every", default: .number(100))] + unrolledParameters,
-                    help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init), \"mtt\" (trajectory matching against `experts=` from experts(); options syn_steps, expert_epochs, max_start_epoch, lr (images), lr_lr, lr_teacher (initial step size, default the experts' lr), batch_syn; defaults are the authors' table for the data set and ipc; the authors whiten CIFAR with ZCA: pass zca(data)), \"dd\" (original dataset distillation: `steps` distinct GD steps of ipc/steps images per class, repeated `epochs` times, each with a learned step size; init \"random\" or \"fixed\", pretrain=EPOCHS for pre-trained start weights (pool of `pool`), lr (Adam) 0.01, batch_real 1024, lr_teacher (initial step size) 0.02, decay_every (iterations between halvings of lr; default 40 passes over the real data, as the reference); model LeNet for one-channel images, AlexCifarNet otherwise, with Xavier-normal weights unless weights=\"default\"). MTT and DD differentiate through unrolled steps: memory=\"checkpointed\" recomputes each step in backward instead of storing the graph (DD also takes its real batch in chunks of 256; the default for DD on colour images, \"plain\" otherwise); an iteration whose loss or gradient is not finite is skipped and counted (setting \"skipped\"). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed and every setting not given are the set's, and a setting given must equal it (only `iterations` may change). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run. The checkpoint path is checked before the first iteration; a save that fails later prints a warning and the set is still returned. A run whose images become nan or infinite (DM, DC/DSA, IDC/DREAM) stops, warns, and returns the images of the iteration before, marked diverged.",
-                    example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
+                    help: """
+                    Distils the data set's train split into `ipc` synthetic images per class with `method` and \
+                    returns the synthetic set. Shows progress; Ctrl-C stops at the end of the current iteration \
+                    and returns what was made so far (marked interrupted). The same seed gives the same images.
+
+                    Methods (`method=`):
+                    - "dm": distribution matching (the default).
+                    - "dc": gradient matching; "dsa": gradient matching with Siamese augmentation.
+                    - "idc": gradient matching of multi-formation images; `factor` tiles per side (default 2).
+                    - "dream": IDC with DREAM's selection and k-means init.
+                    - "mtt": trajectory matching against `experts=` from experts(); options syn_steps, \
+                    expert_epochs, max_start_epoch, lr (of the images), lr_lr, lr_teacher (initial step size, \
+                    default the experts' lr), batch_syn. Defaults are the authors' table for the data set and \
+                    ipc; the authors whiten CIFAR with ZCA: pass zca(data).
+                    - "dd": the original dataset distillation: `steps` distinct GD steps of ipc/steps images per \
+                    class, repeated `epochs` times, each with a learned step size. init "random" or "fixed"; \
+                    pretrain=EPOCHS for pre-trained start weights (a pool of `pool`); lr (Adam) 0.01, batch_real \
+                    1024, lr_teacher (initial step size) 0.02, decay_every (iterations between halvings of lr; \
+                    default 40 passes over the real data, as the reference); model LeNet for one-channel images, \
+                    AlexCifarNet otherwise, with Xavier-normal weights unless weights="default".
+
+                    Settings (those not given take the paper's defaults):
+                    - dm: 20000 iterations, lr 1, batch_real 256, init "real"; dc/dsa: 1000 iterations, lr 0.1, \
+                    batch_real 256, init "noise"/"real", distance "ours"; model convnet().
+                    - `aug`: a DSA strategy, "dsa" (the papers' color_crop_cutout_flip_scale_rotate, without \
+                    flip for digits: the default) or "none".
+                    - `init`: "real", "noise" or "kmeans" (DREAM's: the real images nearest k-means centres of a \
+                    fresh network's features).
+                    - `select="dream"` (dm, dc, dsa, idc): match against DREAM's representatives instead of \
+                    random real batches: per class the batch_real images nearest k-means centres of network \
+                    features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` \
+                    of each class (default 0 = all). For dm, `features` is "fixed" (one random network for the \
+                    run, the default) or "current" (the iteration's network).
+                    - `memory` (mtt and dd differentiate through unrolled steps): "checkpointed" recomputes each \
+                    step in backward instead of storing the graph (DD also takes its real batch in chunks of \
+                    256); the default for DD on colour images, "plain" otherwise. An iteration whose loss or \
+                    gradient is not finite is skipped and counted (setting "skipped").
+
+                    Stopping and resuming:
+                    - `budget="10m"` (s, m or h) stops before an iteration that would end past the budget and \
+                    marks the set.
+                    - `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or \
+                    finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed \
+                    and every setting not given are the set's, and a setting given must equal it (only \
+                    `iterations` may change).
+                    - `checkpoint=PATH` saves the whole run state there every `every` iterations, at the end and \
+                    on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more \
+                    `iterations` may be asked for) and ends with exactly the images of an unbroken run. The path \
+                    is checked before the first iteration; a save that fails later prints a warning and the set \
+                    is still returned.
+                    - A run whose images become nan or infinite (DM, DC/DSA, IDC/DREAM) stops, warns, and returns \
+                    the images of the iteration before, marked diverged.
+                    """,
+                    example: """
+                    syn = distill(data, method="dm", ipc=10, iterations=200, seed=1)
+                    syn = distill(data, resume=syn, iterations=400)   # on to 400, as one run would
+                    mtt = distill(data, method="mtt", ipc=1, experts=experts(data), budget="10m")
+                    """) { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let options = try DistillOptions(args, dataset: dataset)
                 let control = options.control
@@ -108,7 +164,7 @@ public enum DistillLibrary {
                                              .named("aug", default: .string("auto")), .named("seed"),
                                              .named("checkpoint"), .named("every", default: .number(1)),
                                              .named("protocol", default: .string("auto"))],
-                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"none\", or \"auto\" (DSA for sets made by DM/DSA/MTT/IDC/DREAM, without flips for digits; none for DC sets and real subsets), as the papers evaluate. A DD set is judged by the DD paper's protocol (`protocol` \"auto\"/\"dd\": its learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones); protocol=\"standard\" uses the training above. With `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for). A run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"dsa\" (the papers' color_crop_cutout_flip_scale_rotate, without flip for digits), \"none\", or \"auto\" (\"dsa\" for sets made by DM/DSA/MTT/IDC/DREAM; none for DC sets and real subsets), as the papers evaluate.\n\nA DD set is judged by the DD paper's protocol (`protocol` \"auto\"/\"dd\": its learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones); protocol=\"standard\" uses the training above.\n\nWith `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).\n\nA run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
                     example: "r = evaluate(syn, data, runs=5, epochs=300)\nprint(r.mean, r.std)") { args, context in
                 let (setDataset, images, labels) = try trainingSet(args, 0)
                 let dataset = try datasetArgument(args, 1)
@@ -142,7 +198,7 @@ public enum DistillLibrary {
                 if try args.string("aug").lowercased() == "auto" {
                     augment = try autoAugmentation(args.value(0), dataset: dataset)
                 } else {
-                    augment = try augmentation(args, "aug")
+                    augment = try augmentation(args, "aug", dataset: dataset)
                 }
                 let seed = try context.seed(args)
                 let checkpoint = try checkpointArgument(args)
@@ -197,7 +253,8 @@ struct DistillOptions {
         if args.isGiven(args.index("init")), try args.string("method").lowercased() != "dd" {
             initialization = try choice(args, "init", SyntheticInit.self)
         }
-        if let v = try args.optionalString("aug") {
+        if let given = try args.optionalString("aug") {
+            let v = dsaStrategy(given, for: dataset)
             do { _ = try DSA(strategy: v) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
             dsa = v
         }
@@ -267,6 +324,12 @@ func datasetArgument(_ args: Arguments, _ i: Int) throws -> Dataset {
 func isDigits(_ d: Dataset) -> Bool {
     let n = d.name.lowercased()
     return n.contains("mnist") && !n.contains("fashion")
+}
+
+/// A strategy argument with "dsa" read as the papers' default DSA strategy for `dataset`:
+/// color_crop_cutout_flip_scale_rotate, without flip on digits (as `aug="auto"` and `experts`).
+func dsaStrategy(_ text: String, for dataset: Dataset) -> String {
+    text.lowercased() == "dsa" ? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy) : text
 }
 
 /// The augmentation the papers evaluate a set with.

@@ -16,7 +16,7 @@ public enum ImageLibrary {
 
     static var grid: Builtin {
         Builtin("grid", parameters: [.required("x"), .optional("path"), .named("nrow"), .named("scale"), .named("pad", default: .number(2)),
-                                     .named("normalize"), .named("labels", default: .bool(false)), .named("n")],
+                                     .named("normalize"), .named("labels", default: .bool(false)), .named("n").alias("ipc")],
                 help: "Writes images as one PNG grid and prints what it wrote. `x` is a tensor [N, C, H, W] (C = 1 grey or 3 RGB; one image [C, H, W] also works), or a synthetic set or data set split. `nrow` is images per row (default: a set's images per class, or a square); `scale` enlarges each pixel (default: cells of about 64 px); `pad` is the white gap in pixels. `normalize`: \"none\" (values are intensities in [0, 1], clipped), \"each\" (each image stretched to its own min/max), or [mean, std] (numbers or per-channel lists) to undo a normalisation; sets de-normalise with their own mean/std by default. `labels=true` writes a set's class names left of the rows; a list of strings gives one label per row. `n` takes that many images per class from a data set split. Without `path`, the picture goes to the notebook's picture folder (or the current folder) as grid_1.png, grid_2.png, ...",
                 example: "x = rand([16, 3, 8, 8], seed=1)\ngrid(x, \"out/noise.png\", nrow=4, scale=8)   # wrote out/noise.png (4 x 4 images, 262x262 px)") { args, context in
             try drawGrid(args, context)

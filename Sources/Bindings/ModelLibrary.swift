@@ -41,12 +41,12 @@ public enum ModelLibrary {
                                           .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
                                           .named("aug", default: .string("none")), .named("seed"),
                                           .named("checkpoint"), .named("every", default: .number(1))],
-                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\" or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model. With `checkpoint=PATH`, weights, momentum, generator and history are saved there every `every` epochs, at the end and on Ctrl-C; the same call again resumes from it and ends with the same weights as an unbroken run. Training that diverges (nan or infinite loss) stops there with a warning; the model says so and `accuracy` refuses it. Images with nan or infinite values are refused.",
+                    help: "Trains a fresh copy of `model` on a data set's train split, a split, or a synthetic set, with SGD (momentum, weight decay) and the learning rate divided by 10 after half the epochs; `aug` is a DSA strategy such as \"color_crop_cutout_flip_scale_rotate\", \"dsa\" (that one, without flip for digits: the papers' default) or \"none\". Returns the trained model (its `loss` and `train_accuracy` give the per-epoch history). Ctrl-C stops after the current epoch and keeps the model.\n\nWith `checkpoint=PATH`, weights, momentum, generator and history are saved there every `every` epochs, at the end and on Ctrl-C; the same call again resumes from it and ends with the same weights as an unbroken run.\n\nTraining that diverges (nan or infinite loss) stops there with a warning; the model says so and `accuracy` refuses it. Images with nan or infinite values are refused.",
                     example: "net = train(convnet(), data, epochs=5)\naccuracy(net, data)") { args, context in
                 let spec = try args.host(0, ModelObject.self, expected: "model").spec
                 let (dataset, images, labels) = try trainingSet(args, 1)
                 let config = try trainConfig(args)
-                let dsa = try augmentation(args, "aug")
+                let dsa = try augmentation(args, "aug", dataset: dataset)
                 let seed = try context.seed(args)
                 var rng = SeededRNG(seed: seed)
                 let model = try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
@@ -81,7 +81,7 @@ public enum ModelLibrary {
                 guard Array(split.images.shape.dropFirst()) == model.inputShape else {
                     throw args.error(1, "images are \(split.imageShape.map(String.init).joined(separator: "x")) but the model expects \(model.inputShape.map(String.init).joined(separator: "x"))")
                 }
-                return .number(Double(try Trainer.accuracy(model, images: split.images, labels: split.labels)))
+                return numberValue(try Trainer.accuracy(model, images: split.images, labels: split.labels))
             },
         ])
     }
@@ -138,9 +138,10 @@ func trainConfig(_ args: Arguments) throws -> TrainConfig {
     return c
 }
 
-/// A DSA training-time augmentation from a strategy argument ("none" for none).
-func augmentation(_ args: Arguments, _ name: String) throws -> BatchAugment? {
-    let strategy = try args.string(name)
+/// A DSA training-time augmentation from a strategy argument ("none" for none, "dsa" for the
+/// papers' default strategy on `dataset`).
+func augmentation(_ args: Arguments, _ name: String, dataset: Dataset) throws -> BatchAugment? {
+    let strategy = dsaStrategy(try args.string(name), for: dataset)
     let dsa: DSA
     do { dsa = try DSA(strategy: strategy) } catch let e as TensorError { throw args.error(args.index(name), e.message) }
     if dsa.ops.isEmpty { return nil }

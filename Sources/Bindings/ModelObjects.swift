@@ -33,8 +33,8 @@ final class ModelObject: HostObject {
         switch name {
         case "name": return .string(model?.name ?? spec.description)
         case "parameters": return model.map { .number(Double($0.parameterCount)) } ?? Value.none
-        case "loss": return .list((history?.loss ?? []).map { .number(Double($0)) })
-        case "train_accuracy": return .list((history?.accuracy ?? []).map { .number(Double($0)) })
+        case "loss": return .list((history?.loss ?? []).map(numberValue))
+        case "train_accuracy": return .list((history?.accuracy ?? []).map(numberValue))
         default: return nil
         }
     }
@@ -51,9 +51,9 @@ final class ResultObject: HostObject {
 
     func member(_ name: String) throws -> Value? {
         switch name {
-        case "accuracies": return .list(result.accuracies.map { .number(Double($0)) })
-        case "mean": return .number(Double(result.mean))
-        case "std": return .number(Double(result.std))
+        case "accuracies": return .list(result.accuracies.map(numberValue))
+        case "mean": return numberValue(result.mean)
+        case "std": return numberValue(result.std)
         case "runs": return .number(Double(result.accuracies.count))
         case "epochs": return .number(Double(result.epochs))
         case "model": return .string(result.architecture)

@@ -24,17 +24,30 @@ struct SessionWriter {
         }
     }
 
-    private mutating func storeOrThrow(_ value: Value, path: String) throws -> StoredValue {
+    /// `depth` counts the lists and function defaults around `value`: a function whose default
+    /// is a function whose default is ... can nest without bound, and the file must stay
+    /// readable (SessionReader allows the same depth).
+    private mutating func storeOrThrow(_ value: Value, path: String, depth: Int = 0) throws -> StoredValue {
+        func checkDepth() throws {
+            guard depth < Value.maxListDepth else {
+                let root = path.prefix { $0 != "." && $0 != "[" }
+                throw ScriptError("'\(root)' is nested more than \(Value.maxListDepth) levels deep (in lists or in default values of functions), more than a session file keeps")
+            }
+        }
         switch value {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .none: return .none
         case .list(let items):
-            return .list(try items.enumerated().map { try storeOrThrow($1, path: "\(path)[\($0)]") })
+            try checkDepth()
+            return .list(try items.enumerated().map { try storeOrThrow($1, path: "\(path)[\($0)]", depth: depth + 1) })
         case .function(let f):
             if let (text, defaults) = Session.functionParts(value) {
-                let stored = try defaults.enumerated().map { i, d in try d.map { try storeOrThrow($0, path: "\(path).default\(i)") } }
+                if defaults.contains(where: { $0 != nil }) { try checkDepth() }
+                let stored = try defaults.enumerated().map { i, d in
+                    try d.map { try storeOrThrow($0, path: "\(path).default\(i)", depth: depth + 1) }
+                }
                 return .function(StoredFunction(text: text, defaults: stored))
             }
             guard let builtin = f as? Builtin, registry.lookup(builtin.name) === builtin else {
@@ -75,15 +88,24 @@ final class SessionReader {
         let message: String
     }
 
-    func value(_ stored: StoredValue, path: String) throws -> Value {
+    /// The value `stored` describes; `depth` counts the lists around it.
+    func value(_ stored: StoredValue, path: String, depth: Int = 0) throws -> Value {
         switch stored {
         case .number(let x): return .number(x)
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .none: return .none
-        case .list(let items): return .list(try items.enumerated().map { try value($1, path: "\(path)[\($0)]") })
+        case .list(let items):
+            // Counted on the way down, so a damaged file cannot make a list deeper than a script can.
+            guard depth < Value.maxListDepth else {
+                throw PersistenceError(.damaged, "\(fileLabel): '\(path)' nests lists more than \(Value.maxListDepth) levels deep, more than a script can build")
+            }
+            return .list(try items.enumerated().map { try value($1, path: "\(path)[\($0)]", depth: depth + 1) })
         case .function(let f):
-            let defaults = try f.defaults.enumerated().map { i, d in try d.map { try value($0, path: "\(path).default\(i)") } }
+            guard depth < Value.maxListDepth || f.defaults.allSatisfy({ $0 == nil }) else {
+                throw PersistenceError(.damaged, "\(fileLabel): '\(path)' nests function defaults more than \(Value.maxListDepth) levels deep, more than a session file keeps")
+            }
+            let defaults = try f.defaults.enumerated().map { i, d in try d.map { try value($0, path: "\(path).default\(i)", depth: depth + 1) } }
             do {
                 return try session.makeFunction(text: f.text, defaults: defaults, sourceName: "\(fileLabel) (\(path))")
             } catch let e as SyntaxErrors {

@@ -34,7 +34,7 @@ final class SyntheticObject: HostObject {
         case "images": return tensorValue(synthetic.images)
         case "labels": return .list(synthetic.labels.map { .number(Double($0)) })
         case "ipc": return .number(Double(synthetic.ipc))
-        case "loss": return .list(synthetic.loss.map { .number(Double($0)) })
+        case "loss": return .list(synthetic.loss.map(numberValue))
         case "method": return .string(synthetic.method)
         case "iterations": return .number(Double(synthetic.iterations))
         case "interrupted": return .bool(synthetic.interrupted)

@@ -87,6 +87,9 @@ extension TensorLibrary {
                     example: "tensor([[1, 2], [3, 4]]).tolist()   # [[1, 2], [3, 4]]") { args, _ in
                 let x = try args.tensor(0)
                 guard x.count <= 10_000_000 else { throw args.error(0, "tensor of \(x.count) elements is too large for a list") }
+                guard x.rank <= Value.maxListDepth else {
+                    throw args.error(0, "a tensor of rank \(x.rank) would make lists nested \(x.rank) deep; lists nest at most \(Value.maxListDepth) levels")
+                }
                 return nestedList(x)
             },
         ]

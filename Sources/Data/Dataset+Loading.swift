@@ -24,7 +24,9 @@ extension Dataset {
         guard exists, isDir.boolValue else {
             let names = KnownDataset.allCases.map(\.rawValue).joined(separator: ", ")
             let found = exists ? "a file, not a folder" : "no such folder"
-            throw DataError("unknown data set '\(nameOrPath)': not one of \(names), and \(found)",
+            let guess = nameOrPath.contains("/") ? nil : KnownDataset.nearest(to: nameOrPath)
+            let question = guess.map { "; did you mean '\($0.rawValue)'?" } ?? ""
+            throw DataError("unknown data set '\(nameOrPath)': not one of \(names), and \(found)\(question)",
                             hint: "give a known name or the path of a folder of IDX files, CIFAR batches or CLASS/*.png images")
         }
         return try loadFolder(path)

@@ -22,6 +22,29 @@ public enum KnownDataset: String, CaseIterable, Sendable {
         self = match
     }
 
+    /// The known set whose name is within two edits of `name` (letters and digits only, a swap
+    /// of neighbours counting one edit), for "did you mean": `fashon-mnist` gives fashion-mnist.
+    /// Script's `Suggestions` does the same for names in scripts; Data cannot import Script.
+    public static func nearest(to name: String) -> KnownDataset? {
+        let key = Array(name.lowercased().filter { $0.isLetter || $0.isNumber })
+        guard key.count <= 64 else { return nil }
+        func distance(_ y: [Character]) -> Int {
+            var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: key.count + 1)
+            for i in 0...key.count { d[i][0] = i }
+            for j in 0...y.count { d[0][j] = j }
+            for i in stride(from: 1, through: key.count, by: 1) {
+                for j in stride(from: 1, through: y.count, by: 1) {
+                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (key[i - 1] == y[j - 1] ? 0 : 1))
+                    if i > 1, j > 1, key[i - 1] == y[j - 2], key[i - 2] == y[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                }
+            }
+            return d[key.count][y.count]
+        }
+        let scored = allCases.map { ($0, distance(Array($0.rawValue.filter { $0.isLetter || $0.isNumber }))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= min(2, max(1, key.count / 3)) else { return nil }
+        return best.0
+    }
+
     public var format: Format {
         switch self {
         case .mnist, .fashionMNIST, .kmnist: return .idx

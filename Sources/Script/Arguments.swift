@@ -36,18 +36,29 @@ public struct Arguments {
             given[p] = true
             p += 1
         }
+        var givenAs = [String?](repeating: nil, count: parameters.count)
         for (name, value) in named {
-            guard let i = parameters.firstIndex(where: { $0.name == name && $0.kind != .variadic }) else {
-                let accepted = parameters.filter { $0.kind != .variadic }.map(\.name)
+            guard let i = parameters.firstIndex(where: { $0.isNamed(name) && $0.kind != .variadic }) else {
+                let takers = parameters.filter { $0.kind != .variadic }
+                let accepted = takers.map { p in p.aliases.isEmpty ? p.name : "\(p.name) (or \(p.aliases.joined(separator: ", ")))" }
                 var message = "unknown named argument '\(name)' to '\(callee)'"
-                if let guess = Suggestions.closest(to: name, among: accepted) { message += "; did you mean '\(guess)'?" }
+                if let guess = Suggestions.closest(to: name, among: takers.flatMap { [$0.name] + $0.aliases }) {
+                    message += "; did you mean '\(guess)'?"
+                }
                 message += accepted.isEmpty ? " (it takes no named arguments)"
                     : " (accepted: \(accepted.joined(separator: ", ")))"
                 throw ScriptError(message)
             }
-            if given[i] { throw ScriptError("argument '\(name)' to '\(callee)' given twice (by position and by name)") }
+            if given[i] {
+                guard let earlier = givenAs[i] else {
+                    throw ScriptError("argument '\(name)' to '\(callee)' given twice (by position and by name)")
+                }
+                let canonical = parameters[i].name
+                throw ScriptError("argument '\(canonical)' to '\(callee)' given twice (as '\(earlier)' and as '\(name)', two names for it); give one")
+            }
             values[i] = value
             given[i] = true
+            givenAs[i] = name
         }
         for (i, parameter) in parameters.enumerated() where parameter.kind == .required && !given[i] {
             throw ScriptError("missing argument '\(parameter.name)' to '\(callee)': \(Parameter.signature(callee, parameters))")

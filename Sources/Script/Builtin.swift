@@ -13,6 +13,18 @@ public struct Parameter {
     public let kind: Kind
     /// The value an optional or named parameter takes when the call leaves it out.
     public let defaultValue: Value
+    /// Other names a call may use for this parameter (`per_class` is also `ipc`).
+    public private(set) var aliases: [String] = []
+
+    /// This parameter, also accepted under `other`: `.required("per_class").alias("ipc")`.
+    public func alias(_ other: String) -> Parameter {
+        var p = self
+        p.aliases.append(other)
+        return p
+    }
+
+    /// Whether a call may name this parameter `name`.
+    public func isNamed(_ name: String) -> Bool { self.name == name || aliases.contains(name) }
 
     public static func required(_ name: String) -> Parameter { Parameter(name: name, kind: .required, defaultValue: .none) }
     public static func optional(_ name: String, default value: Value = .none) -> Parameter {

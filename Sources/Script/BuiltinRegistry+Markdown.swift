@@ -21,9 +21,12 @@ extension BuiltinRegistry {
         return lines.joined(separator: "\n")
     }
 
-    /// `help("name")`: signature, namespace, help paragraph and example.
+    /// `help("name")`: signature, namespace, help text and example, wrapped under
+    /// `HelpText.width` columns (help text is paragraphs and "- " lists; see HelpText).
     public func help(for builtin: Builtin) -> String {
-        var text = "\(builtin.signature)    [\(builtin.namespace)]\n\(builtin.help)"
+        var text = HelpText.signature(builtin.signature, suffix: "    [\(builtin.namespace)]")
+        text += "\n" + HelpText.wrap(builtin.help)
+        if let names = BuiltinRegistry.otherNames(builtin, code: { $0 }) { text += "\n" + HelpText.wrap(names) }
         if !builtin.example.isEmpty {
             text += "\nExample:\n" + builtin.example.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "    " + $0 }.joined(separator: "\n")
@@ -50,9 +53,10 @@ extension BuiltinRegistry {
         for ns in namespaces {
             out += "\n## \(ns.name)\n\n\(ns.summary.prefix(1).uppercased() + ns.summary.dropFirst()).\n"
             for b in ns.builtins.sorted(by: { $0.name < $1.name }) {
-                out += "\n### \(b.name)\n\n```\n\(b.signature)\n```\n\n\(b.help)\n"
+                out += "\n### \(b.name)\n\n```\n\(HelpText.signature(b.signature, suffix: ""))\n```\n\n\(b.help)\n"
                 let namedOnly = b.parameters.filter { $0.kind == .named }.map { "`\($0.name)`" }
                 if !namedOnly.isEmpty { out += "\nNamed only: \(namedOnly.joined(separator: ", ")).\n" }
+                if let names = BuiltinRegistry.otherNames(b, code: { "`\($0)`" }) { out += "\n\(names)\n" }
                 if !b.example.isEmpty { out += "\n```dd\n\(b.example)\n```\n" }
             }
         }
@@ -62,6 +66,14 @@ extension BuiltinRegistry {
             for name in pending { out += "- `\(name)` (\(BuiltinRegistry.reserved[name]!))\n" }
         }
         return out
+    }
+
+    /// "Also accepted: ipc= for per_class=." for parameters with other names, or nil.
+    static func otherNames(_ builtin: Builtin, code: (String) -> String) -> String? {
+        let aliased = builtin.parameters.filter { !$0.aliases.isEmpty }
+        guard !aliased.isEmpty else { return nil }
+        let parts = aliased.map { p in p.aliases.map { code("\($0)=") }.joined(separator: ", ") + " for " + code("\(p.name)=") }
+        return "Also accepted: \(parts.joined(separator: "; "))."
     }
 
     private func wrap(_ words: [String], indent: String, width: Int = 88) -> [String] {

@@ -46,10 +46,11 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var out = header
         if !lineText.isEmpty {
+            let (shown, caretColumn) = Diagnostic.clip(lineText, around: location.column)
             // Tabs stay tabs so the caret lines up under the same columns.
-            let prefix = lineText.unicodeScalars.prefix(max(0, location.column - 1))
+            let prefix = shown.unicodeScalars.prefix(max(0, caretColumn - 1))
                 .map { $0 == "\t" ? "\t" : " " }.joined()
-            out += "\n    \(lineText)\n    \(prefix)^"
+            out += "\n    \(shown)\n    \(prefix)^"
         }
         // Deep recursion would print hundreds of frames: keep the innermost and outermost few.
         let shown = trace.count > 12 ? Array(trace.prefix(6)) + Array(trace.suffix(4)) : trace
@@ -58,6 +59,28 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
             out += "\n  in '\(frame.function)' called at \(frame.source):\(frame.location.line):\(frame.location.column)"
         }
         return out
+    }
+}
+
+extension Diagnostic {
+    /// Columns of context kept on each side of the caret when a source line is long.
+    static let context = 80
+
+    /// `line` cut to `context` columns either side of `column`, with "…" where text was left
+    /// out, and the caret's column in the cut text (a 10 MB one-line script is not echoed).
+    static func clip(_ line: String, around column: Int) -> (text: String, column: Int) {
+        let scalars = line.unicodeScalars
+        let caret = max(column - 1, 0)
+        let skipped = max(0, caret - context)
+        guard let start = scalars.index(scalars.startIndex, offsetBy: skipped, limitedBy: scalars.endIndex) else {
+            return (line, column)
+        }
+        let end = scalars.index(start, offsetBy: caret - skipped + context, limitedBy: scalars.endIndex) ?? scalars.endIndex
+        if skipped == 0, end == scalars.endIndex { return (line, column) }
+        var text = skipped > 0 ? "…" : ""
+        text.unicodeScalars.append(contentsOf: scalars[start..<end])
+        if end < scalars.endIndex { text += "…" }
+        return (text, caret - skipped + (skipped > 0 ? 1 : 0) + 1)
     }
 }
 

@@ -8,7 +8,9 @@ extension Interpreter {
         case .string(let s): return .string(s)
         case .bool(let b): return .bool(b)
         case .none: return .none
-        case .list(let items): return .list(try items.map { try evaluate($0, env, source) })
+        case .list(let items):
+            let values = try items.map { try evaluate($0, env, source) }
+            return try located(expr.location, source) { try Value.nestedList(values) }
         case .variable(let name): return try lookup(name, env, expr.location, source)
         case .unary(let op, let operand):
             let value = try evaluate(operand, env, source)
@@ -17,12 +19,27 @@ extension Interpreter {
             let left = try evaluate(l, env, source)
             let right = try evaluate(r, env, source)
             return try located(expr.location, source) { try binary(op, left, right) }
-        case .and(let l, let r):
-            let left = try evaluate(l, env, source)
-            return left.isTruthy ? try evaluate(r, env, source) : left
-        case .or(let l, let r):
-            let left = try evaluate(l, env, source)
-            return left.isTruthy ? left : try evaluate(r, env, source)
+        case .chain(let first, let operations):
+            var value = try evaluate(first, env, source)
+            for o in operations {
+                let right = try evaluate(o.operand, env, source)
+                value = try located(o.location, source) { [value] in try binary(o.op, value, right) }
+            }
+            return value
+        case .and(let operands):
+            var value = Value.bool(true)
+            for e in operands {
+                value = try evaluate(e, env, source)
+                if !value.isTruthy { return value }
+            }
+            return value
+        case .or(let operands):
+            var value = Value.bool(false)
+            for e in operands {
+                value = try evaluate(e, env, source)
+                if value.isTruthy { return value }
+            }
+            return value
         case .call(let calleeExpr, let arguments):
             let callee = try evaluate(calleeExpr, env, source)
             var positional: [Value] = []

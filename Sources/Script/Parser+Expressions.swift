@@ -3,33 +3,30 @@
 
 extension Parser {
     // expr = or
+    // Only brackets, blocks, unary operators and `**` count as nesting (Parser.enter); a
+    // left-associative run of operators is parsed in a loop and kept flat.
     mutating func expression() throws -> Expr {
-        try enter(); defer { depth -= 1 }
-        return try or()
+        try or()
     }
 
     // or = and { "or" and }
     mutating func or() throws -> Expr {
-        var left = try and()
-        let outer = depth; defer { depth = outer }
-        while check(.kwOr) {
-            try enter()  // a long chain builds a deep tree; evaluation recurses through it
-            let op = advance()
-            left = Expr(kind: .or(left, try and()), location: op.location)
-        }
-        return left
+        let first = try and()
+        guard check(.kwOr) else { return first }
+        let location = peek.location
+        var operands = [first]
+        while match(.kwOr) { operands.append(try and()) }
+        return Expr(kind: .or(operands), location: location)
     }
 
     // and = not { "and" not }
     mutating func and() throws -> Expr {
-        var left = try not()
-        let outer = depth; defer { depth = outer }
-        while check(.kwAnd) {
-            try enter()
-            let op = advance()
-            left = Expr(kind: .and(left, try not()), location: op.location)
-        }
-        return left
+        let first = try not()
+        guard check(.kwAnd) else { return first }
+        let location = peek.location
+        var operands = [first]
+        while match(.kwAnd) { operands.append(try not()) }
+        return Expr(kind: .and(operands), location: location)
     }
 
     // not = "not" not | comparison
@@ -57,16 +54,16 @@ extension Parser {
         try binaryLevel([.star, .slash, .percent, .at]) { try $0.unary() }
     }
 
+    /// One left-associative level: `operand { op operand }`, as a flat chain.
     mutating func binaryLevel(_ kinds: [TokenKind], _ operand: (inout Parser) throws -> Expr) throws -> Expr {
-        var left = try operand(&self)
-        let outer = depth; defer { depth = outer }
+        let first = try operand(&self)
+        guard kinds.contains(peek.kind) else { return first }
+        var operations: [Operation] = []
         while kinds.contains(peek.kind) {
-            try enter()
             let op = advance()
-            let right = try operand(&self)
-            left = Expr(kind: .binary(Parser.binaryOperator(op.kind), left, right), location: op.location)
+            operations.append(Operation(op: Parser.binaryOperator(op.kind), operand: try operand(&self), location: op.location))
         }
-        return left
+        return Expr(kind: .chain(first, operations), location: operations[0].location)
     }
 
     static func binaryOperator(_ kind: TokenKind) -> BinaryOperator {
@@ -131,7 +128,6 @@ extension Parser {
 
     // arguments = [ argument { "," argument } [","] ];  argument = NAME "=" expr | expr
     mutating func arguments(_ open: Token) throws -> [Argument] {
-        try enter(); defer { depth -= 1 }
         var args: [Argument] = []
         var sawNamed = false
         while !check(.rightParen) {
@@ -159,7 +155,6 @@ extension Parser {
 
     // subscripts = subscript { "," subscript };  subscript = expr | [expr] ":" [expr] [":" [expr]]
     mutating func subscripts(_ open: Token) throws -> [Subscript] {
-        try enter(); defer { depth -= 1 }
         var parts: [Subscript] = []
         repeat {
             let startsSlice = check(.colon)
@@ -188,14 +183,15 @@ extension Parser {
         case .kwNone: advance(); return Expr(kind: .none, location: token.location)
         case .identifier: advance(); return Expr(kind: .variable(token.lexeme), location: token.location)
         case .leftParen:
+            try enter(); defer { depth -= 1 }
             advance()
             let inner = try expression()
             try consume(.rightParen, "expected ')' to close the '(' at \(token.location)")
             return inner
         case .leftBracket:
             // list = "[" [ expr { "," expr } [","] ] "]"
-            advance()
             try enter(); defer { depth -= 1 }
+            advance()
             var items: [Expr] = []
             while !check(.rightBracket) {
                 items.append(try expression())

@@ -23,14 +23,26 @@ struct Expr {
         case list([Expr])
         case variable(String)
         case unary(UnaryOperator, Expr)
+        /// `**`, the one right-associative operator (each level is nesting, as in `2 ** 3 ** 2`).
         case binary(BinaryOperator, Expr, Expr)
-        case and(Expr, Expr)
-        case or(Expr, Expr)
+        /// A left-associative run such as `a + b - c`: kept flat, so a long sum is neither deep
+        /// to parse, to evaluate nor to free.
+        case chain(Expr, [Operation])
+        /// `a and b and c`, `a or b or c`: operands in order, evaluated until one decides.
+        case and([Expr])
+        case or([Expr])
         case call(Expr, [Argument])
         case member(Expr, String)
         case index(Expr, [Subscript])
     }
     let kind: Kind
+    let location: SourceLocation
+}
+
+/// One step of a left-associative chain: the operator, its right operand and where it is.
+struct Operation {
+    let op: BinaryOperator
+    let operand: Expr
     let location: SourceLocation
 }
 

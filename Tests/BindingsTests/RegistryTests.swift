@@ -95,3 +95,27 @@ final class CountingProgress: ProgressSink {
     #expect(out.text == "true true 234\n")
     #expect(throws: Diagnostic.self) { try session.run(SourceText(name: "t", text: "work(1, seed=-1)")) }
 }
+
+@Test func helpOfEveryBuiltinIsWrapped() {
+    let registry = BuiltinRegistry.standard()
+    for name in registry.names {
+        let text = registry.help(for: registry.lookup(name)!)
+        let body = text.components(separatedBy: "\nExample:\n")[0]
+        for line in body.split(separator: "\n") {
+            #expect(line.count <= HelpText.width, "\(name): \(line.count) columns: \(line)")
+        }
+    }
+    // distill's help has sections, not one paragraph.
+    let distill = registry.help(for: registry.lookup("distill")!)
+    for heading in ["\n\nMethods (`method=`):\n- \"dm\"", "\n\nSettings", "\n\nStopping and resuming:\n- `budget="] {
+        #expect(distill.contains(heading), "\(heading)")
+    }
+    #expect(distill.hasPrefix("distill(data, method=\"dm\", ipc=10, "))
+    #expect(distill.split(separator: "\n").first?.count ?? 0 <= HelpText.width)
+}
+
+@Test func otherParameterNamesAreShownInHelp() {
+    let registry = BuiltinRegistry.standard()
+    #expect(registry.help(for: registry.lookup("select")!).contains("\nAlso accepted: ipc= for per_class=.\n"))
+    #expect(registry.markdown().contains("Also accepted: `ipc=` for `per_class=`."))
+}

@@ -63,6 +63,18 @@ import Data
         let dir = TempDir()
         let e = #expect(throws: DataError.self) { try Dataset.load("svhn", locator: locator(dir)) }
         #expect(e?.message.contains("unknown data set 'svhn'") == true)
+        #expect(e?.message.contains("did you mean") == false)
+    }
+
+    @Test func aMisspeltNameSuggestsTheNearestSet() {
+        let dir = TempDir()
+        let e = #expect(throws: DataError.self) { try Dataset.load("fashon-mnist", locator: locator(dir)) }
+        #expect(e?.message.contains("; did you mean 'fashion-mnist'?") == true)
+        #expect(KnownDataset.nearest(to: "mnsit") == .mnist)        // a swap of neighbours
+        #expect(KnownDataset.nearest(to: "cifar01") == .cifar10)
+        #expect(KnownDataset.nearest(to: "cifra-100") == .cifar100)
+        #expect(KnownDataset.nearest(to: "imagenet") == nil)
+        #expect(KnownDataset.nearest(to: "") == nil)
     }
 
     @Test func aFileIsNotAFolder() {

@@ -191,3 +191,65 @@ func brokenInputIsNotIncomplete(_ code: String) {
     #expect(try IndexComponent.positions(start: 5, stop: 1, step: nil, count: 4) == [])
     #expect(throws: ScriptError.self) { try IndexComponent.positions(start: nil, stop: nil, step: 0, count: 4) }
 }
+
+/// (typed, offered, expected) for `Suggestions.closest`.
+let suggestionCases: [(String, [String], String?)] = [
+    // A swap of neighbours is one edit.
+    ("vaule", ["value", "valve", "x"], "value"),
+    ("vaule", ["valeu", "x"], "valeu"),
+    ("pritn", ["print", "prod"], "print"),
+    // A familiar name from other languages leads to ours: `lenght` is `length`, which is `len`.
+    ("lenght", ["len", "lenet", "left"], "len"),
+    ("length", ["len", "lenet"], "len"),
+    ("lenght", ["length", "len", "lenet"], "length"),
+    // Equal distance: the longer shared prefix, then the nearer length.
+    ("shap", ["shape", "sha"], "shape"),
+    ("rang", ["rand", "range"], "range"),
+    ("evalute", ["evaluate", "relu"], "evaluate"),
+    ("zzzz", ["len", "print"], nil),
+]
+
+@Test(arguments: suggestionCases)
+func suggestionsFindTheIntendedName(_ typed: String, _ offered: [String], _ expected: String?) {
+    #expect(Suggestions.closest(to: typed, among: offered) == expected)
+}
+
+@Test func suggestionsStayCheapForHugeNames() {
+    let huge = String(repeating: "a", count: 1_000_000)
+    #expect(Suggestions.closest(to: huge, among: ["a", "len"]) == nil)
+    #expect(Suggestions.closest(to: "len", among: [huge, "lne"]) == "lne")
+}
+
+@Test func helpTextWrapsParagraphsAndLists() {
+    let text = "A first paragraph that is long enough to wrap at twenty.\n\nList:\n- one item that wraps too\n- two"
+    #expect(HelpText.wrap(text, width: 20) == """
+    A first paragraph
+    that is long enough
+    to wrap at twenty.
+
+    List:
+    - one item that
+      wraps too
+    - two
+    """)
+    #expect(HelpText.wrap("joined\nsource lines", width: 40) == "joined source lines")
+    #expect(HelpText.wrap("a-word-longer-than-the-width x", width: 10) == "a-word-longer-than-the-width\nx")
+    #expect(HelpText.signature("f(a, b=\"x, y\", c=1)", suffix: "  [t]", width: 12) == "f(a,\n  b=\"x, y\",\n  c=1)  [t]")
+    #expect(HelpText.signature("f(a)", suffix: "  [t]", width: 12) == "f(a)  [t]")
+}
+
+@Test func aParameterMayHaveAnotherName() {
+    let (session, out) = testSession()
+    session.registry.register(BuiltinNamespace(name: "alias", summary: "test", builtins: [
+        Builtin("pick", parameters: [.required("data"), .required("per_class").alias("ipc")], help: "Picks.") { args, _ in
+            args.value(1)
+        },
+    ]))
+    func result(_ code: String) -> String {
+        do { try session.run(SourceText(name: "t", text: code)); return out.take() } catch let d as Diagnostic { return d.message } catch { return "\(error)" }
+    }
+    #expect(result("print(pick(1, ipc=3), pick(1, per_class=4), pick(1, 5))") == "3 4 5\n")
+    #expect(result("pick(1, per_class=2, ipc=3)") == "argument 'per_class' to 'pick' given twice (as 'per_class' and as 'ipc', two names for it); give one")
+    #expect(result("pick(1, 2, ipc=3)") == "argument 'ipc' to 'pick' given twice (by position and by name)")
+    #expect(result("pick(1, ipcc=3)") == "unknown named argument 'ipcc' to 'pick'; did you mean 'ipc'? (accepted: data, per_class (or ipc))")
+}
