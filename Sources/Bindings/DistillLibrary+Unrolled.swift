@@ -65,7 +65,8 @@ extension DistillLibrary {
                 var c = ExpertConfig(count: try args.integer("count", atLeast: 1), epochs: try args.integer("epochs", atLeast: 1))
                 c.learningRate = try args.float("lr")
                 guard c.learningRate > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(c.learningRate)") }
-                c.batchSize = try args.integer("batch", atLeast: 1)
+                c.batchSize = clampedBatch(try args.integer("batch", atLeast: 1), "batch", most: dataset.train.count,
+                                           of: "images of the train split", args, context)
                 let aug = try args.string("aug")
                 c.dsa = aug.lowercased() == "dsa" ? (isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy) : aug.lowercased()
                 do { _ = try DSA(strategy: c.dsa) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
@@ -133,7 +134,9 @@ extension DistillLibrary {
         if let v = try args.optionalInteger("max_start_epoch") { c.maxStartEpoch = v }
         if let v = try args.optionalNumber("lr_lr") { c.lrLR = Float(v) }
         if let v = try args.optionalNumber("lr_teacher") { c.lrTeacher = Float(v) }
-        if let v = try args.optionalInteger("batch_syn") { c.batchSyn = v }
+        if let v = try args.optionalInteger("batch_syn") {
+            c.batchSyn = clampedBatch(v, "batch_syn", most: ipc * dataset.classCount, of: "synthetic images", args, context)
+        }
         if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }
         return try MTT.run(dataset, experts: experts, config: c, checkpoint: checkpoint, control: options.control, progress: context.progress)
     }

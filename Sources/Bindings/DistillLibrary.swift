@@ -19,7 +19,7 @@ public enum DistillLibrary {
                     help: "Distils the data set's train split into `ipc` synthetic images per class with `method`: \"dm\" (distribution matching), \"dc\" (gradient matching), \"dsa\" (gradient matching with Siamese augmentation), \"idc\" (gradient matching of multi-formation images; `factor` tiles per side, default 2), \"dream\" (IDC with DREAM's selection and k-means init), \"mtt\" (trajectory matching against `experts=` from experts(); options syn_steps, expert_epochs, max_start_epoch, lr (images), lr_lr, lr_teacher (initial step size, default the experts' lr), batch_syn; defaults are the authors' table for the data set and ipc; the authors whiten CIFAR with ZCA: pass zca(data)), \"dd\" (original dataset distillation: `steps` distinct GD steps of ipc/steps images per class, repeated `epochs` times, each with a learned step size; init \"random\" or \"fixed\", pretrain=EPOCHS for pre-trained start weights (pool of `pool`), lr (Adam) 0.01, batch_real 1024, lr_teacher (initial step size) 0.02, decay_every (iterations between halvings of lr; default 40 passes over the real data, as the reference); model LeNet for one-channel images, AlexCifarNet otherwise, with Xavier-normal weights unless weights=\"default\"). MTT and DD differentiate through unrolled steps: memory=\"checkpointed\" recomputes each step in backward instead of storing the graph (DD also takes its real batch in chunks of 256; the default for DD on colour images, \"plain\" otherwise); an iteration whose loss or gradient is not finite is skipped and counted (setting \"skipped\"). Unset options take the paper's defaults (dm: 20000 iterations, lr 1, batch_real 256, init \"real\"; dc/dsa: 1000 iterations, lr 0.1, batch_real 256, init \"noise\"/\"real\", distance \"ours\"; `aug` (a DSA strategy or \"none\") \"color_crop_cutout_flip_scale_rotate\", without flip for digits; model convnet()). `init` is \"real\", \"noise\" or \"kmeans\" (DREAM's: the real images nearest k-means centres of a fresh network's features). `select=\"dream\"` (dm, dc, dsa, idc) matches against DREAM's representatives instead of random real batches: per class the batch_real images nearest k-means centres of network features, re-clustered every `interval` iterations/steps (default 10), over a random `pool` of each class (default 0 = all); for dm, `features` is \"fixed\" (one random network for the run, default) or \"current\" (the iteration's network). `budget=\"10m\"` (s, m or h) stops before an iteration that would end past the budget and marks the set; `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or finished: ask for more iterations), bit-identical to an unbroken run: the method, ipc, seed and every setting not given are the set's, and a setting given must equal it (only `iterations` may change). Shows progress; Ctrl-C stops at the end of the current iteration and returns what was made so far (marked interrupted). The same seed gives the same images. With `checkpoint=PATH`, the whole run state is saved there every `every` iterations, at the end and on Ctrl-C; calling `distill` again with the same path and settings resumes from it (more `iterations` may be asked for) and ends with exactly the images of an unbroken run.",
                     example: "syn = distill(data, method=\"dm\", ipc=10, iterations=200, seed=1)") { args, context in
                 let dataset = try datasetArgument(args, 0)
-                let options = try DistillOptions(args, dataset: dataset)
+                var options = try DistillOptions(args, dataset: dataset)
                 let control = options.control
                 // Resuming: method, ipc, seed and every setting not given default to the set's.
                 let resumed = control.resume?.resumeState
@@ -27,6 +27,12 @@ public enum DistillLibrary {
                     ? try args.string("method").lowercased() : control.resume!.method
                 let ipc = args.isGiven("ipc") || control.resume == nil ? try args.integer("ipc") : control.resume!.ipc
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
+                if method != "mtt", let v = options.batchReal {
+                    // DD draws its real batch from the whole split, the others per class.
+                    let (most, what) = method == "dd" ? (dataset.train.count, "images of the train split")
+                                                      : (dataset.train.classIndex.map(\.count).max() ?? 0, "images of the largest class")
+                    options.batchReal = clampedBatch(v, "batch_real", most: most, of: what, args, context)
+                }
                 if let earlier = control.resume, earlier.ipc != ipc {
                     throw args.error(args.index("resume"), "the set to resume has \(earlier.ipc) images per class, not ipc \(ipc)")
                 }
@@ -116,6 +122,7 @@ public enum DistillLibrary {
                         ? "the set is ZCA-whitened but the data set is not (HINT: evaluate on zca(...) of the data, the set's own space)"
                         : "the data set is ZCA-whitened but the set is not (HINT: evaluate on the data set the set came from)")
                 }
+                do { _ = try dataset.nonEmptyTestSplit() } catch let e as DataError { throw args.error(1, e.inlineText) }
                 if let dd = try evaluateDD(args, dataset: dataset, context: context) { return dd }
                 let spec: ModelSpec
                 switch args.value("model") {
@@ -126,6 +133,7 @@ public enum DistillLibrary {
                 let runs = try args.integer("runs")
                 guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
                 var config = try trainConfig(args)
+                config.batchSize = clampedBatch(config.batchSize, "batch", most: labels.count, of: "images of the set", args, context)
                 var learnedLR: Float?
                 if case .host(let s as SyntheticObject) = args.value(0) { learnedLR = s.synthetic.learnedLR }
                 if let lr = try args.optionalNumber("lr") {
@@ -243,6 +251,14 @@ struct DistillOptions {
         if let v = self.initialization { initialization = v }
         if let v = self.model { model = v }
     }
+}
+
+/// A batch size larger than the images it is drawn from, clamped to them (memory then stays
+/// bounded by the data, whatever was asked for), with a note when the call gave it.
+func clampedBatch(_ value: Int, _ name: String, most: Int, of what: String, _ args: Arguments, _ context: CallContext) -> Int {
+    guard value > most, most >= 1 else { return value }
+    if args.isGiven(name) { context.output.write("note: \(name)=\(value) is more than the \(most) \(what); using \(most)\n") }
+    return most
 }
 
 /// The data set an argument stands for (a data set, or the data set of a split / synthetic set).
