@@ -52,6 +52,17 @@ import Data
         #expect(try IDXReader.readImages(two).pixels == Array(bytes.dropFirst(16)))
     }
 
+    @Test func wholeFileReadsStopAtTheirMaximum() throws {
+        let dir = TempDir()
+        let gz = dir.write("c.bin.gz", Fixture.gzip([UInt8](repeating: 7, count: 5000)))
+        let e = #expect(throws: DataError.self) { try FileBytes.read(gz, maxBytes: 1000, what: "the test's limit") }
+        #expect(e?.message == "\(gz): it decompresses to more than 1000 bytes, more than the test's limit (1000 bytes)")
+        let raw = dir.write("c.bin", [UInt8](repeating: 7, count: 5000))
+        let r = #expect(throws: DataError.self) { try FileBytes.read(raw, maxBytes: 1000, what: "the test's limit") }
+        #expect(r?.message.contains("5000 bytes, more than the test's limit") == true)
+        #expect(try FileBytes.read(gz, maxBytes: 5000, what: "").count == 5000)
+    }
+
     @Test func headerPastTheMemoryLimitIsRefusedUnread() throws {
         let dir = TempDir()
         // 2^31 labels declared, three present: refused from the header alone.
@@ -75,6 +86,17 @@ import Data
         // A named set has its classes: the label is outside them.
         let n = #expect(throws: DataError.self) { try Dataset.load(.mnist, from: dir.path + "/digits") }
         #expect(n?.message.contains("label 200 of item 7 is outside 0..<10") == true)
+    }
+
+    @Test func cifarLabelBytesAreChecked() throws {
+        let dir = TempDir()
+        let norm = KnownDataset.cifar100.normalization
+        let coarse = dir.write("coarse.bin", [25, 3] + [UInt8](repeating: 0, count: 3072))
+        let e = #expect(throws: DataError.self) { try CIFARReader.readSplit(files: [coarse], labelBytes: 2, classCount: 100, normalization: norm) }
+        #expect(e?.message == "\(coarse): coarse label 25 of record 0 is outside 0..<20")
+        let fine = dir.write("fine.bin", Fixture.cifarRecords(labels: [3, 7], labelBytes: 2) + [1, 100] + [UInt8](repeating: 0, count: 3072))
+        let f = #expect(throws: DataError.self) { try CIFARReader.readSplit(files: [fine], labelBytes: 2, classCount: 100, normalization: norm) }
+        #expect(f?.message == "\(fine): label 100 of record 2 is outside 0..<100")
     }
 
     @Test func testLabelsMustBeTrainClasses() throws {
