@@ -61,7 +61,7 @@ public enum ModelLibrary {
                 return .host(object)
             },
             Builtin("accuracy", parameters: [.required("model"), .required("data")],
-                    help: "Test accuracy (0 to 1) of a trained model on a data set's test split, or on a given split.",
+                    help: "Test accuracy (0 to 1) of a trained model on a data set's test split, or on a given split. A data set without a test split (an image folder without test/) or an empty split is an error, not 0.",
                     example: "accuracy(net, data)          # test split\naccuracy(net, data.train)") { args, _ in
                 let object = try args.host(0, ModelObject.self, expected: "model")
                 guard let model = object.model else { throw args.error(0, "the model is untrained; train(model, data) first") }

@@ -79,8 +79,9 @@ public final class ByteStream {
     public func read(_ n: Int) throws -> [UInt8] {
         precondition(n >= 0)
         var out = [UInt8]()
-        // Grown as data arrives: a header that declares more than the file holds costs nothing.
-        out.reserveCapacity(Swift.min(n, 1 << 24))
+        // Grown as data arrives, so a header that declares more than the file holds costs
+        // nothing; the first guess is what the file could plausibly inflate to.
+        out.reserveCapacity(Swift.min(n, isGzip ? Swift.max(1 << 24, fileSize * 8) : fileSize))
         var buffer = [UInt8](repeating: 0, count: Swift.min(n, 1 << 20))
         while out.count < n {
             let want = Swift.min(n - out.count, buffer.count)
