@@ -146,7 +146,7 @@ extension Tensor {
             var s = t.shape
             let size = s[ax] + b + a
             s[ax] = size
-            var z = try Tensor(repeating: value, shape: s)
+            var z = try Tensor(repeating: value, shape: s, op: "pad")
             let placed = try t.unslice(axis: ax, size: size, b..<(b + t.shape[ax]))
             if value != 0 {
                 let mask = try Tensor(repeating: 1, shape: t.shape).unslice(axis: ax, size: size, b..<(b + t.shape[ax]))
