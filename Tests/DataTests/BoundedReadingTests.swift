@@ -77,6 +77,21 @@ import Data
         #expect(h?.message.contains("declare more than") == true)
     }
 
+    @Test func anImageFolderPastTheMemoryLimitIsRefusedBeforeDecoding() throws {
+        let dir = TempDir()
+        for c in ["a", "b"] {
+            for i in 0..<3 { dir.write("f/\(c)/\(i).png", Fixture.png(width: 8, height: 8, channels: 1, pixels: [UInt8](repeating: 9, count: 64))) }
+        }
+        // 6 images of 8x8 as Float32: 1536 bytes.
+        let e = MemoryLimit.$override.withValue(1024) {
+            #expect(throws: DataError.self) { try Dataset.load(dir.path + "/f") }
+        }
+        #expect(e?.message == "\(dir.path)/f: 6 images of 8x8 (grey), as Float32, needs 1.5 KiB, more than the memory limit of 1.0 KiB (the limit set for this test) (HINT: use smaller sizes; DISTILL_MEMORY_LIMIT=SIZE, such as 64G, sets the limit)",
+                "\(e?.message ?? "")")
+        let ok = try MemoryLimit.$override.withValue(1536) { try Dataset.load(dir.path + "/f") }
+        #expect(ok.train.count == 6)
+    }
+
     @Test func aStrayLabelDoesNotMakeClasses() throws {
         let dir = TempDir()
         Fixture.writeIDXSet(in: dir, folder: "digits", classes: 10)
