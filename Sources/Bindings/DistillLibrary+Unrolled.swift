@@ -82,6 +82,7 @@ extension DistillLibrary {
                         try checkLoaded(loaded, against: c, args: args, dataset: dataset, file: file)
                         return .host(ExpertsObject(loaded, file: file))
                     }
+                    try checkTrajectoryMemory(c, dataset: dataset, args: args)
                     let trained = try Experts.train(dataset, config: c, progress: context.progress)
                     if let file, !trained.trajectories.isEmpty, !trained.interrupted {
                         makeParentFolder(of: file)
@@ -91,6 +92,21 @@ extension DistillLibrary {
                 } catch let e as TensorError { throw ScriptError(e.message) } catch let e as PersistenceError { throw ScriptError(e.message) }
             },
         ]
+    }
+
+    /// The trajectories kept in memory (count x (epochs + 1) copies of the parameters) must fit
+    /// the memory limit: checked before the first expert is trained, not when memory runs out.
+    static func checkTrajectoryMemory(_ c: ExpertConfig, dataset: Dataset, args: Arguments) throws {
+        var probe = SeededRNG(seed: 0)
+        let params = try c.model.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &probe).parameterCount
+        let (snapshots, o1) = c.count.multipliedReportingOverflow(by: c.epochs + 1)
+        let (bytes, o2) = snapshots.multipliedReportingOverflow(by: params * MemoryLayout<Float>.stride)
+        do {
+            try MemoryLimit.check(bytes: o1 || o2 ? Int.max : bytes,
+                                  what: "experts: \(c.count) trajectories of \(c.epochs + 1) snapshots of \(params) parameters")
+        } catch let e as TensorError {
+            throw args.error(args.index(c.count > c.epochs ? "count" : "epochs"), e.message)
+        }
     }
 
     /// A loaded experts file must fit the data set, and agree with every option the call gave.

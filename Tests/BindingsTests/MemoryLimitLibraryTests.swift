@@ -42,4 +42,12 @@ import TensorCore
         #expect(huge.contains("error:") && huge.contains("ConvNet"), "\(huge)")
         #expect(s.run("print(1 + 1)") == "2\n")
     }
+
+    @Test func expertTrajectoriesTooLargeAreRefusedBeforeTraining() throws {
+        let s = Snippet()
+        s.run("data = dataset(\"\(try makeBandFolder(perClass: 2, testPerClass: 1))\")")
+        let out = limited(1 << 20) { s.run("ex = experts(data, count=1000, epochs=1000, model=convnet(width=4, depth=1))") }
+        #expect(out.hasPrefix("error: bad argument 'epochs' to 'experts' (experts: 1000 trajectories of 1001 snapshots of"), "\(out)")
+        #expect(out.contains("more than the memory limit of 1.0 MiB"))
+    }
 }
