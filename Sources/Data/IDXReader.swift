@@ -36,7 +36,7 @@ public enum IDXReader {
         let dims = (0..<rank).map { d in
             extents[4 * d ..< 4 * d + 4].reduce(0) { $0 << 8 | Int($1) }
         }
-        // Each extent is below 2^32, so the product of three cannot overflow before the check.
+        // Extents below 2^32 each can still multiply past Int: checked step by step.
         var total = 1
         for d in dims {
             let (p, o) = total.multipliedReportingOverflow(by: d)
