@@ -65,7 +65,8 @@ extension DistillLibrary {
                 var c = ExpertConfig(count: try args.integer("count", atLeast: 1), epochs: try args.integer("epochs", atLeast: 1))
                 c.learningRate = try args.float("lr")
                 guard c.learningRate > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(c.learningRate)") }
-                c.batchSize = try args.integer("batch", atLeast: 1)
+                c.batchSize = clampedBatch(try args.integer("batch", atLeast: 1), "batch", most: dataset.train.count,
+                                           of: "images of the train split", args, context)
                 let aug = try args.string("aug")
                 c.dsa = dsaStrategy(aug, for: dataset).lowercased()
                 do { _ = try DSA(strategy: c.dsa) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
@@ -81,6 +82,7 @@ extension DistillLibrary {
                         try checkLoaded(loaded, against: c, args: args, dataset: dataset, file: file)
                         return .host(ExpertsObject(loaded, file: file))
                     }
+                    try checkTrajectoryMemory(c, dataset: dataset, args: args)
                     // The file must be writable before minutes of training, not after.
                     if let file {
                         makeParentFolder(of: file)
@@ -100,6 +102,21 @@ extension DistillLibrary {
                 } catch let e as TensorError { throw ScriptError(e.message) } catch let e as PersistenceError { throw ScriptError(e.message) }
             },
         ]
+    }
+
+    /// The trajectories kept in memory (count x (epochs + 1) copies of the parameters) must fit
+    /// the memory limit: checked before the first expert is trained, not when memory runs out.
+    static func checkTrajectoryMemory(_ c: ExpertConfig, dataset: Dataset, args: Arguments) throws {
+        var probe = SeededRNG(seed: 0)
+        let params = try c.model.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &probe).parameterCount
+        let (snapshots, o1) = c.count.multipliedReportingOverflow(by: c.epochs + 1)
+        let (bytes, o2) = snapshots.multipliedReportingOverflow(by: params * MemoryLayout<Float>.stride)
+        do {
+            try MemoryLimit.check(bytes: o1 || o2 ? Int.max : bytes,
+                                  what: "experts: \(c.count) trajectories of \(c.epochs + 1) snapshots of \(params) parameters")
+        } catch let e as TensorError {
+            throw args.error(args.index(c.count > c.epochs ? "count" : "epochs"), e.message)
+        }
     }
 
     /// A loaded experts file must fit the data set, and agree with every option the call gave.
@@ -143,7 +160,9 @@ extension DistillLibrary {
         if let v = try args.optionalInteger("max_start_epoch") { c.maxStartEpoch = v }
         if let v = try args.optionalNumber("lr_lr") { c.lrLR = Float(v) }
         if let v = try args.optionalNumber("lr_teacher") { c.lrTeacher = Float(v) }
-        if let v = try args.optionalInteger("batch_syn") { c.batchSyn = v }
+        if let v = try args.optionalInteger("batch_syn") {
+            c.batchSyn = clampedBatch(v, "batch_syn", most: ipc * dataset.classCount, of: "synthetic images", args, context)
+        }
         if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }
         return try MTT.run(dataset, experts: experts, config: c, checkpoint: checkpoint, control: options.control, progress: context.progress)
     }

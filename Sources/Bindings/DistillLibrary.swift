@@ -75,7 +75,7 @@ public enum DistillLibrary {
                     mtt = distill(data, method="mtt", ipc=1, experts=experts(data), budget="10m")
                     """) { args, context in
                 let dataset = try datasetArgument(args, 0)
-                let options = try DistillOptions(args, dataset: dataset)
+                var options = try DistillOptions(args, dataset: dataset)
                 let control = options.control
                 // Resuming: method, ipc, seed and every setting not given default to the set's.
                 let resumed = control.resume?.resumeState
@@ -83,6 +83,12 @@ public enum DistillLibrary {
                     ? try args.string("method").lowercased() : control.resume!.method
                 let ipc = args.isGiven("ipc") || control.resume == nil ? try args.integer("ipc") : control.resume!.ipc
                 guard ipc >= 1 else { throw args.error(args.index("ipc"), "ipc must be at least 1, got \(ipc)") }
+                if method != "mtt", let v = options.batchReal {
+                    // DD draws its real batch from the whole split, the others per class.
+                    let (most, what) = method == "dd" ? (dataset.train.count, "images of the train split")
+                                                      : (dataset.train.classIndex.map(\.count).max() ?? 0, "images of the largest class")
+                    options.batchReal = clampedBatch(v, "batch_real", most: most, of: what, args, context)
+                }
                 if let earlier = control.resume, earlier.ipc != ipc {
                     throw args.error(args.index("resume"), "the set to resume has \(earlier.ipc) images per class, not ipc \(ipc)")
                 }
@@ -176,6 +182,7 @@ public enum DistillLibrary {
                         ? "the set is ZCA-whitened but the data set is not (HINT: evaluate on zca(...) of the data, the set's own space)"
                         : "the data set is ZCA-whitened but the set is not (HINT: evaluate on the data set the set came from)")
                 }
+                do { _ = try dataset.nonEmptyTestSplit() } catch let e as DataError { throw args.error(1, e.inlineText) }
                 if let dd = try evaluateDD(args, dataset: dataset, context: context) { return dd }
                 let spec: ModelSpec
                 switch args.value("model") {
@@ -186,6 +193,7 @@ public enum DistillLibrary {
                 let runs = try args.integer("runs")
                 guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
                 var config = try trainConfig(args)
+                config.batchSize = clampedBatch(config.batchSize, "batch", most: labels.count, of: "images of the set", args, context)
                 var learnedLR: Float?
                 if case .host(let s as SyntheticObject) = args.value(0) { learnedLR = s.synthetic.learnedLR }
                 if let lr = try args.optionalNumber("lr") {
@@ -309,6 +317,14 @@ struct DistillOptions {
         if let v = self.initialization { initialization = v }
         if let v = self.model { model = v }
     }
+}
+
+/// A batch size larger than the images it is drawn from, clamped to them (memory then stays
+/// bounded by the data, whatever was asked for), with a note when the call gave it.
+func clampedBatch(_ value: Int, _ name: String, most: Int, of what: String, _ args: Arguments, _ context: CallContext) -> Int {
+    guard value > most, most >= 1 else { return value }
+    if args.isGiven(name) { context.output.write("note: \(name)=\(value) is more than the \(most) \(what); using \(most)\n") }
+    return most
 }
 
 /// The data set an argument stands for (a data set, or the data set of a split / synthetic set).

@@ -45,7 +45,8 @@ public enum ModelLibrary {
                     example: "net = train(convnet(), data, epochs=5)\naccuracy(net, data)") { args, context in
                 let spec = try args.host(0, ModelObject.self, expected: "model").spec
                 let (dataset, images, labels) = try trainingSet(args, 1)
-                let config = try trainConfig(args)
+                var config = try trainConfig(args)
+                config.batchSize = clampedBatch(config.batchSize, "batch", most: labels.count, of: "training images", args, context)
                 let dsa = try augmentation(args, "aug", dataset: dataset)
                 let seed = try context.seed(args)
                 var rng = SeededRNG(seed: seed)
@@ -65,7 +66,7 @@ public enum ModelLibrary {
                 return .host(object)
             },
             Builtin("accuracy", parameters: [.required("model"), .required("data")],
-                    help: "Test accuracy (0 to 1) of a trained model on a data set's test split, or on a given split.",
+                    help: "Test accuracy (0 to 1) of a trained model on a data set's test split, or on a given split. A data set without a test split (an image folder without test/) or an empty split is an error, not 0.",
                     example: "accuracy(net, data)          # test split\naccuracy(net, data.train)") { args, _ in
                 let object = try args.host(0, ModelObject.self, expected: "model")
                 guard let model = object.model else { throw args.error(0, "the model is untrained; train(model, data) first") }
@@ -74,10 +75,12 @@ public enum ModelLibrary {
                 }
                 let split: DatasetSplit
                 switch args.value(1) {
-                case .host(let d as DatasetObject): split = d.dataset.test
+                case .host(let d as DatasetObject):
+                    do { split = try d.dataset.nonEmptyTestSplit() } catch let e as DataError { throw args.error(1, e.inlineText) }
                 case .host(let s as SplitObject): split = s.split
                 default: throw args.typeError(1, expected: "dataset or split")
                 }
+                guard split.count > 0 else { throw args.error(1, "the split has no images to measure on") }
                 guard Array(split.images.shape.dropFirst()) == model.inputShape else {
                     throw args.error(1, "images are \(split.imageShape.map(String.init).joined(separator: "x")) but the model expects \(model.inputShape.map(String.init).joined(separator: "x"))")
                 }

@@ -8,6 +8,9 @@ import TensorCore
 public enum CIFARReader {
     /// Pixel bytes per record: 3 channels of 32x32.
     public static let imageBytes = 3 * 32 * 32
+    /// Most records one file may hold: the largest CIFAR file (CIFAR-100's train.bin) has
+    /// 50000; a file decompressing to more is refused before it is read in full.
+    public static let maxRecords = 60_000
 
     /// Reads record files of `labelBytes` label bytes (1 for CIFAR-10; 2 for CIFAR-100: coarse,
     /// fine) into one split, using the last label byte. Every label must be below `classCount`;
@@ -19,7 +22,8 @@ public enum CIFARReader {
         var contents = [[UInt8]]()
         var labels = [Int]()
         for path in files {
-            let bytes = try FileBytes.read(path)
+            let bytes = try FileBytes.read(path, maxBytes: maxRecords * record,
+                                           what: "the \(maxRecords) records a CIFAR file may hold")
             guard !bytes.isEmpty else { throw DataError("\(path): empty CIFAR batch file") }
             guard bytes.count % record == 0 else {
                 throw DataError("\(path): \(bytes.count) bytes is not a whole number of \(record)-byte records "

@@ -16,6 +16,12 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         self.hint = hint
     }
 
+    /// The message with the hint in parentheses, on one line (how builtins word hints).
+    public var inlineText: String {
+        guard let hint else { return message }
+        return message + " (HINT: " + hint + ")"
+    }
+
     public var description: String {
         guard let hint else { return message }
         return message + "\n---> HINT: " + hint

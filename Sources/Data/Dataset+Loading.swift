@@ -107,11 +107,9 @@ extension Dataset {
         }
         let train = try IDXReader.readSplit(images: find("train", "images-idx3"), labels: find("train", "labels-idx1"),
                                             classCount: classCount, normalization: normalization)
+        // The train split's labels fix the classes (files without a known set's count).
         let test = try IDXReader.readSplit(images: find("t10k", "images-idx3"), labels: find("t10k", "labels-idx1"),
                                            classCount: classCount ?? train.classCount, normalization: normalization)
-        if classCount == nil && test.classCount > train.classCount {
-            return try (DatasetSplit(images: train.images, labels: train.labels, classCount: test.classCount), test)
-        }
         return (train, test)
     }
 

@@ -68,6 +68,15 @@ public struct Dataset: Sendable, Equatable {
         }
     }
 
+    /// The test split, for measuring accuracy on; an error when it is empty (an image folder
+    /// without `test/`), since a score on no images would read as 0 %.
+    public func nonEmptyTestSplit() throws -> DatasetSplit {
+        guard test.count == 0 else { return test }
+        throw DataError("the data set '\(name)' has no test split",
+                        hint: "an image folder gets one from ROOT/train/CLASS/*.png beside ROOT/test/CLASS/*.png (docs/datasets.md); "
+                            + "to measure on other images, give a split, such as data.train or subset(data, 10)")
+    }
+
     /// Both data sets' splits joined (train after train, test after test). They must have the
     /// same class names, image shape and normalisation.
     public static func concatenated(_ a: Dataset, _ b: Dataset) throws -> Dataset {

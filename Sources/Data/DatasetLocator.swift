@@ -11,8 +11,8 @@ public struct DatasetLocator: Sendable {
     public var root: String?
     /// Environment consulted for `DISTILL_DATA` (a folder, or several separated by `:`).
     public var environment: [String: String]
-    /// Home directory for `~/.cache/distill` (and `~/.cache/dd-data`, where
-    /// `prepare-cifar10` writes by default); nil to skip.
+    /// Home directory for `~/.cache/distill` (and `~/.cache/dd-data`, an older default of
+    /// this project's data scripts); nil to skip.
     public var home: String?
     /// System-wide data roots, searched last.
     public var systemRoots: [String]
@@ -51,7 +51,7 @@ public struct DatasetLocator: Sendable {
         }
         if let home {
             out.append(Place(path: home + "/.cache/distill", origin: "user cache", holdsFilesDirectly: false))
-            out.append(Place(path: home + "/.cache/dd-data", origin: "prepare-cifar10 default", holdsFilesDirectly: false))
+            out.append(Place(path: home + "/.cache/dd-data", origin: "user cache, older name", holdsFilesDirectly: false))
         }
         for r in systemRoots { out.append(Place(path: r, origin: "system", holdsFilesDirectly: false)) }
         return out

@@ -35,6 +35,7 @@ public enum ImageFolderReader {
         let trainFiles = try listing(trainDir, classes: classNames, requireAll: true)
         let testFiles = try testDir.map { try listing($0, classes: classNames, requireAll: false) } ?? []
 
+        try checkMemory(first: trainFiles[0].path, count: trainFiles.count + testFiles.count, folder: folder)
         let trainImages = try decode(trainFiles.map(\.path))
         let shape = [trainImages[0].channels, trainImages[0].height, trainImages[0].width]
         let testImages = try decode(testFiles.map(\.path))
@@ -52,6 +53,19 @@ public enum ImageFolderReader {
         let prov = DatasetProvenance(source: folder, root: folder, transform: DatasetProvenance.transformText(measured))
         return try Dataset(name: (folder as NSString).lastPathComponent, classNames: classNames,
                            normalization: measured, train: train, test: test, provenance: prov)
+    }
+
+    /// Throws when `count` images the size of the first one would not fit the memory limit as
+    /// Float32, before the others are decoded.
+    static func checkMemory(first path: String, count: Int, folder: String) throws {
+        let image = try decodeOne(path)
+        let (bytes, o) = (count * MemoryLayout<Float>.stride).multipliedReportingOverflow(by: image.width * image.height * image.channels)
+        do {
+            try MemoryLimit.check(bytes: o ? Int.max : bytes,
+                                  what: "\(folder): \(count) images of \(image.width)x\(image.height) (\(image.channels == 1 ? "grey" : "\(image.channels) channels")), as Float32,")
+        } catch let e as TensorError {
+            throw DataError(e.message)
+        }
     }
 
     /// Visible sub-folders of `folder`, sorted by name.

@@ -106,20 +106,26 @@ public enum KnownDataset: String, CaseIterable, Sendable {
         }
     }
 
-    /// How to get this set, for the missing-data-set error.
+    /// How to get this set, for the missing-data-set error: which files, where they go, and
+    /// the page of the docs that says more. Only places a user has are named.
     public var howToGet: String {
-        let rootAdvice = "or pass root=\"DIR\" to dataset() (or set DISTILL_DATA=DIR) where DIR holds the files or a sub-folder named \(folderNames[0])"
+        let folders = folderNames.filter { !$0.contains("/") }.joined(separator: ", ")
+        let rootAdvice = "or pass root=\"DIR\" to dataset() (or set DISTILL_DATA=DIR) where DIR holds the files or a sub-folder named \(folderNames[0]); "
+            + "the sub-folders searched under each data root are \(folders); see docs/datasets.md"
+        let idxFiles = "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz"
         switch self {
         case .fashionMNIST:
             return "install it with `sudo apt-get install dataset-fashion-mnist` (files in /usr/share/datasets/fashion-mnist), " + rootAdvice
         case .mnist:
-            return "copy the four IDX files (train-images-idx3-ubyte.gz, ...; e.g. from ../shared/data/mnist) into ~/.cache/distill/mnist, " + rootAdvice
+            return "put the four MNIST IDX files (\(idxFiles), gzip or not) in ~/.cache/distill/mnist, " + rootAdvice
         case .kmnist:
-            return "copy the four KMNIST IDX files (train-images-idx3-ubyte.gz, ...) into ~/.cache/distill/kmnist, " + rootAdvice
+            return "put the four KMNIST IDX files (\(idxFiles), gzip or not) in ~/.cache/distill/kmnist, " + rootAdvice
         case .cifar10:
-            return "run `../shared/data/prepare-cifar10 ~/.cache/distill/cifar-10-batches-bin` (or unpack the official cifar-10-binary archive there), " + rootAdvice
+            return "unpack the CIFAR-10 binary version (cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html) in ~/.cache/distill, "
+                + "which makes ~/.cache/distill/cifar-10-batches-bin with data_batch_1.bin ... data_batch_5.bin, test_batch.bin and batches.meta.txt, " + rootAdvice
         case .cifar100:
-            return "unpack the official cifar-100-binary archive (train.bin, test.bin, fine_label_names.txt) into ~/.cache/distill/cifar-100-binary, " + rootAdvice
+            return "unpack the CIFAR-100 binary version (cifar-100-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html) in ~/.cache/distill, "
+                + "which makes ~/.cache/distill/cifar-100-binary with train.bin, test.bin and fine_label_names.txt, " + rootAdvice
         }
     }
 

@@ -55,6 +55,8 @@ public enum Evaluation {
         augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), hook: EvaluationHook? = nil
     ) throws -> EvaluationResult {
         guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
+        // Checked before any training: every run would end on a test of nothing.
+        guard !testLabels.isEmpty else { throw TensorError("evaluate: there are no test images to measure on") }
         var master = SeededRNG(seed: seed)
         var result = EvaluationResult(accuracies: [], architecture: "", epochs: config.epochs, trainImages: labels.count)
         if let resume = hook?.resume {

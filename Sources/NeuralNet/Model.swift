@@ -30,6 +30,7 @@ public final class Model {
         self.featureLayers = featureLayers
         self.inputShape = inputShape
         self.classes = classes
+        try Model.checkParameterMemory(layers, name: name)
         var params: [Tensor] = [], names: [String] = [], bufs: [Tensor] = []
         for (i, l) in layers.enumerated() {
             params += try l.initialParameters(rng: &rng)
@@ -39,6 +40,31 @@ public final class Model {
         self.parameters = params
         self.parameterNames = names
         self.buffers = bufs
+    }
+
+    /// Throws before any weight is drawn when all of them together (`copies` times over)
+    /// need more memory than `MemoryLimit` allows: each tensor alone may fit while the model
+    /// does not (`convnet(width=1000000)`).
+    static func checkParameterMemory(_ layers: [LayerSpec], name: String, copies: Int = 1, purpose: String = "") throws {
+        var total = 0
+        for l in layers {
+            for (_, shape) in l.parameterShapes {
+                var n = 1
+                for d in shape {
+                    let (p, o) = n.multipliedReportingOverflow(by: d)
+                    guard !o, p <= Tensor.maxElements else {
+                        throw TensorError("\(name): a parameter of shape \(shape.shapeText) has too many elements (at most \(Tensor.maxElements) in one tensor)")
+                    }
+                    n = p
+                }
+                total += n
+                guard total <= Tensor.maxElements else {
+                    throw TensorError("\(name): more than \(Tensor.maxElements) parameters")
+                }
+            }
+        }
+        try MemoryLimit.check(bytes: total * MemoryLayout<Float>.stride * copies,
+                              what: "\(name) with \(total) parameters\(purpose)")
     }
 
     /// Draws every parameter afresh under `scheme` (buffers reset too).

@@ -75,6 +75,10 @@ public enum Trainer {
     ) throws -> TrainHistory {
         try config.validate()
         try checkLabelled(images, labels, classes: model.classes, op: "train")
+        // Checked before the first step: SGD holds weights, gradients, momentum and the
+        // update's temporaries, about four copies of the parameters.
+        try Model.checkParameterMemory(model.layers, name: "train: \(model.name)", copies: 4,
+                                       purpose: ", held about 4 times over (weights, gradients, momentum, update),")
         let n = labels.count
         var history = TrainHistory()
         var sgd = SGD(learningRate: config.learningRate, momentum: config.momentum, weightDecay: config.weightDecay)
@@ -142,7 +146,8 @@ public enum Trainer {
     /// Fraction of `images` the model classifies as `labels` (no gradients, eval-mode norms).
     public static func accuracy(_ model: Model, images: Tensor, labels: [Int], batchSize: Int = 500) throws -> Float {
         try checkLabelled(images, labels, classes: model.classes, op: "accuracy")
-        guard !labels.isEmpty else { return 0 }
+        // A score on no images is not 0 %: it is no score.
+        guard !labels.isEmpty else { throw TensorError("accuracy: there are no images to measure on") }
         var correct = 0
         try GradMode.withoutGrad {
             var start = 0

@@ -17,12 +17,20 @@ extension Tensor {
         guard stride >= 1, padding >= 0 else {
             throw TensorError("\(op): stride must be >= 1 and padding >= 0, got stride \(stride), padding \(padding)")
         }
+        // Bounded before any arithmetic on them (extents are at most maxElements).
+        guard stride <= maxElements, padding <= maxElements else {
+            throw TensorError("\(op): stride \(stride) or padding \(padding) is too large (at most \(maxElements))")
+        }
         let g = Conv2dGeometry(batch: input[0], inChannels: input[1], height: input[2], width: input[3],
                                outChannels: weight[0], kernelH: weight[2], kernelW: weight[3],
                                stride: stride, padding: padding)
         guard input[2] + 2 * padding >= weight[2], input[3] + 2 * padding >= weight[3], g.outHeight > 0, g.outWidth > 0 else {
             throw TensorError("\(op): kernel \(weight[2])x\(weight[3]) is larger than the padded input \(input[2])x\(input[3]) (padding \(padding))")
         }
+        // The result (or input gradient), and the kernel's per-image patch matrix
+        // [c*kh*kw, oh*ow], can each be far larger than the operands.
+        try checkShape([g.batch, g.outChannels, g.outHeight, g.outWidth], op: op)
+        try checkShape([input[1], weight[2], weight[3], g.outHeight, g.outWidth], op: op + " (its patch matrix)")
         return g
     }
 
@@ -79,7 +87,7 @@ extension Tensor {
 
     static func poolGeometry(_ op: String, _ s: [Int], kernel: Int, stride: Int, padding: Int) throws -> Pool2dGeometry {
         guard s.count == 4 else { throw TensorError("\(op): input must be [n, c, h, w], got \(s.shapeText)") }
-        guard kernel >= 1, stride >= 1, padding >= 0, padding * 2 <= kernel else {
+        guard kernel >= 1, stride >= 1, padding >= 0, kernel <= maxElements, stride <= maxElements, padding <= kernel / 2 else {
             throw TensorError("\(op): invalid kernel \(kernel), stride \(stride), padding \(padding)")
         }
         let g = Pool2dGeometry(batch: s[0], channels: s[1], height: s[2], width: s[3], kernel: kernel, stride: stride, padding: padding)
@@ -157,8 +165,8 @@ extension Tensor {
     public func resizeBilinear(height outH: Int, width outW: Int) throws -> Tensor {
         let (n, c, h, w) = try requireNCHW("resize")
         guard outH > 0, outW > 0 else { throw TensorError("resize: size must be positive, got \(outH)x\(outW)") }
-        return data.withUnsafeBufferPointer { x in
-            Tensor(uninitializedShape: [n, c, outH, outW]) { y in
+        return try data.withUnsafeBufferPointer { x in
+            try Tensor(checkedShape: [n, c, outH, outW], op: "resize") { y in
                 bilinearResizeForward(n: n, c: c, h: h, w: w, outH: outH, outW: outW, x: x.baseAddress!, y: y.baseAddress!)
             }
         }

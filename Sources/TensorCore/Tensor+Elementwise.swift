@@ -81,7 +81,12 @@ extension Tensor {
             let r = other.scalarKernel(data[0], scalarFirst: true, F.self)
             return r
         }
-        let outShape = shape == other.shape ? shape : try broadcastShape(shape, other.shape, op: op)
+        var outShape = shape
+        if shape != other.shape {
+            // Broadcasting can make a result far larger than either operand.
+            outShape = try broadcastShape(shape, other.shape, op: op)
+            try Tensor.checkShape(outShape, op: op)
+        }
         let plan = BroadcastPlan(a: shape, b: other.shape, out: outShape)
         return data.withUnsafeBufferPointer { pa in
             other.data.withUnsafeBufferPointer { pb in
@@ -135,6 +140,7 @@ extension Tensor {
     /// Combines `self` and `other` elementwise with broadcasting (general, unspecialised).
     public func combined(with other: Tensor, op: String, _ f: (Float, Float) -> Float) throws -> Tensor {
         let outShape = try broadcastShape(shape, other.shape, op: op)
+        try Tensor.checkShape(outShape, op: op)
         let a = try expand(to: outShape), b = try other.expand(to: outShape)
         return Tensor(unchecked: outShape, data: Swift.zip(a.data, b.data).map { f($0, $1) })
     }
@@ -204,6 +210,7 @@ extension Tensor {
     /// `a` where `mask` is non-zero, `b` elsewhere (all three broadcast together).
     public static func `where`(_ mask: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         let s = try broadcastShape(try broadcastShape(mask.shape, a.shape, op: "where"), b.shape, op: "where")
+        try checkShape(s, op: "where")
         let m = try mask.expand(to: s), x = try a.expand(to: s), y = try b.expand(to: s)
         var out = x
         out.data.withUnsafeMutableBufferPointer { o in
@@ -219,6 +226,7 @@ extension Tensor {
         guard s == target else {
             throw TensorError("expand: cannot expand \(shape.shapeText) to \(target.shapeText)")
         }
+        try Tensor.checkShape(target, op: "expand")
         return try zipKernel(Tensor(unchecked: target, data: [Float](repeating: 0, count: target.reduce(1, *))), op: "expand", FirstOp.self)
     }
 }

@@ -22,10 +22,11 @@ extension Tensor {
         }
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try broadcastShape(batchA, batchB, op: "matmul")
+        var outShape = batch + [m, n]
+        try Tensor.checkShape(outShape, op: "matmul")
         let nb = batch.reduce(1, *)
         if batchA != batch { a = try a.expand(to: batch + [ar, ac]) }
         if batchB != batch { b = try b.expand(to: batch + [br, bc]) }
-        var outShape = batch + [m, n]
         let out = a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 Tensor(uninitializedShape: outShape) { dst in

@@ -108,6 +108,7 @@ extension Tensor {
         }
         var outShape = first.shape
         outShape[ax] = parts.map { $0.shape[ax] }.reduce(0, +)
+        try checkShape(outShape, op: "concat")
         let outer = first.shape[..<ax].reduce(1, *), inner = first.shape[(ax + 1)...].reduce(1, *)
         var out = [Float]()
         out.reserveCapacity(outShape.reduce(1, *))
@@ -145,7 +146,7 @@ extension Tensor {
             var s = t.shape
             let size = s[ax] + b + a
             s[ax] = size
-            var z = try Tensor(repeating: value, shape: s)
+            var z = try Tensor(repeating: value, shape: s, op: "pad")
             let placed = try t.unslice(axis: ax, size: size, b..<(b + t.shape[ax]))
             if value != 0 {
                 let mask = try Tensor(repeating: 1, shape: t.shape).unslice(axis: ax, size: size, b..<(b + t.shape[ax]))
@@ -167,8 +168,8 @@ extension Tensor {
         }
         var s = shape
         s[0] = indices.count
-        return data.withUnsafeBufferPointer { src in
-            Tensor(uninitializedShape: s) { dst in
+        return try data.withUnsafeBufferPointer { src in
+            try Tensor(checkedShape: s, op: "index_select") { dst in
                 for (k, i) in indices.enumerated() {
                     for j in 0..<row { dst[k * row + j] = src[i * row + j] }
                 }

@@ -35,6 +35,7 @@ extension Tensor {
 
     /// One-hot rows [labels.count, classes].
     public static func oneHot(_ labels: [Int], classes: Int) throws -> Tensor {
+        try checkShape([labels.count, classes], op: "one_hot")
         var d = [Float](repeating: 0, count: labels.count * classes)
         for (i, y) in labels.enumerated() {
             guard y >= 0 && y < classes else { throw TensorError("one_hot: label \(y) is out of range for \(classes) classes") }

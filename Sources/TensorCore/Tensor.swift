@@ -33,8 +33,8 @@ public struct Tensor: Sendable, Equatable {
     }
 
     /// A tensor of the given shape whose elements are all `value`.
-    public init(repeating value: Float, shape: [Int]) throws {
-        try Tensor.checkShape(shape, op: "full")
+    public init(repeating value: Float, shape: [Int], op: String = "full") throws {
+        try Tensor.checkShape(shape, op: op)
         self.shape = shape
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
     }
@@ -56,8 +56,8 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 
-    public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape) }
-    public static func ones(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape) }
+    public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 0, shape: shape, op: "zeros") }
+    public static func ones(_ shape: [Int]) throws -> Tensor { try Tensor(repeating: 1, shape: shape, op: "ones") }
     public static func full(_ shape: [Int], _ value: Float) throws -> Tensor {
         try Tensor(repeating: value, shape: shape)
     }
@@ -72,8 +72,13 @@ public struct Tensor: Sendable, Equatable {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError("arange: step must be a non-zero finite number, got \(step)")
         }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
-        guard n <= Tensor.maxElements else { throw TensorError("arange: \(n) elements is too many") }
+        // Bounded before converting to Int, so a huge count cannot trap.
+        let steps = ((end - start) / step).rounded(.up)
+        guard steps <= Float(Tensor.maxElements) else {
+            throw TensorError("arange: \(steps) elements is too many (at most \(Tensor.maxElements) in one tensor)")
+        }
+        let n = Swift.max(0, Int(steps))
+        try checkShape([n], op: "arange")
         return Tensor(unchecked: [n], data: (0..<n).map { start + Float($0) * step })
     }
 
@@ -100,15 +105,31 @@ public struct Tensor: Sendable, Equatable {
     /// Largest element count a single tensor may have (keeps shape arithmetic far from overflow).
     public static let maxElements = 1 << 36
 
-    /// Throws when a shape has negative extents or too many elements.
-    public static func checkShape(_ shape: [Int], op: String) throws {
-        var n = 1
+    /// Throws when a shape has negative extents, more than `maxElements` elements (an element
+    /// count past Int is caught without overflowing) or needs more memory than `MemoryLimit`
+    /// allows. Every allocation whose size a user decides passes through here first.
+    @discardableResult
+    public static func checkShape(_ shape: [Int], op: String) throws -> Int {
+        var n = 1, zero = false
         for d in shape {
             guard d >= 0 else { throw TensorError("\(op): shape \(shape.shapeText) has a negative extent") }
+            zero = zero || d == 0
             let (p, o) = n.multipliedReportingOverflow(by: Swift.max(d, 1))
-            guard !o, p <= maxElements else { throw TensorError("\(op): shape \(shape.shapeText) is too large") }
+            guard !o, p <= maxElements else {
+                throw TensorError("\(op): shape \(shape.shapeText) has too many elements (at most \(maxElements) in one tensor)")
+            }
             n = p
         }
+        if zero { return 0 }
+        try MemoryLimit.check(bytes: n * MemoryLayout<Float>.stride, what: "\(op): shape \(shape.shapeText)")
+        return n
+    }
+
+    /// `init(uninitializedShape:_:)` for a shape not yet validated: throws as `checkShape` does
+    /// before allocating (ops whose result can be larger than their operands).
+    public init(checkedShape shape: [Int], op: String, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) throws {
+        try Tensor.checkShape(shape, op: op)
+        self.init(uninitializedShape: shape, body)
     }
 
     /// Element at a multi-index (checked).
@@ -138,14 +159,24 @@ public struct Tensor: Sendable, Equatable {
         guard unknown.count <= 1, newShape.allSatisfy({ $0 >= -1 }) else {
             throw TensorError("reshape: invalid target shape \(newShape.shapeText)")
         }
+        // Products that overflow Int cannot equal `count`: an error, not a trap.
+        func product(_ dims: [Int]) -> Int? {
+            var p = 1
+            for d in dims {
+                let (q, o) = p.multipliedReportingOverflow(by: d)
+                if o { return nil }
+                p = q
+            }
+            return p
+        }
         if let u = unknown.first {
-            let known = newShape.enumerated().filter { $0.offset != u }.map(\.element).reduce(1, *)
+            let known = product(newShape.enumerated().filter { $0.offset != u }.map(\.element)) ?? 0
             guard known > 0, count % known == 0 else {
                 throw TensorError("reshape: cannot reshape \(shape.shapeText) into \(newShape.shapeText)")
             }
             out[u] = count / known
         }
-        guard out.reduce(1, *) == count else {
+        guard product(out) == count else {
             throw TensorError("reshape: cannot reshape \(shape.shapeText) (\(count) elements) into \(newShape.shapeText)")
         }
         return out
