@@ -37,7 +37,8 @@ public final class ByteStream {
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer; fstat refuses it below.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw DataError("\(path): cannot open (\(String(cString: strerror(errno))))")
         }

@@ -19,7 +19,7 @@ import Glibc
         if fd >= 0 { close(fd) }
     }
     #expect {
-        _ = try FileBytes.read(pipe)
+        _ = try FileBytes.read(pipe, maxBytes: 1 << 20, what: "the test's limit")
     } throws: { e in
         (e as? DataError)?.message == "\(pipe): not a regular file"
     }
