@@ -163,10 +163,9 @@ public struct NotebookDocument: Equatable {
                     out.append(contentsOf: written.lines)
                     if let closing = written.closing {
                         out.append(closing)
-                    } else if cell.output != nil || !cell.images.isEmpty {
+                    } else if cell.output != nil || !cell.images.isEmpty, let fence = MarkdownFence(opening: written.opening) {
                         // The output must not end up inside the cell: the fence gets closed.
-                        out.append(pad + String(repeating: MarkdownFence(opening: written.opening)?.character ?? "`",
-                                                count: MarkdownFence(opening: written.opening)?.length ?? 3))
+                        out.append(pad + String(repeating: fence.character, count: fence.length))
                     }
                 } else {
                     let fence = NotebookDocument.fence(for: cell.code)
