@@ -14,7 +14,7 @@ import TensorCore
 /// Entry points for `distill`.
 public enum Frontend {
     /// A standard session wired to Ctrl-C and to a progress display on standard error.
-    public static func makeSession(batch: Bool) -> Session {
+    public static func makeSession() -> Session {
         let session = Session.standard()
         session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
         session.interruptRequested = { Interrupt.isRequested }
@@ -28,7 +28,7 @@ public enum Frontend {
 
     /// `distill` with no arguments: readline on a terminal, prompt-less lines otherwise.
     public static func repl(sessionPath: String? = nil) -> Int32 {
-        let session = makeSession(batch: false)
+        let session = makeSession()
         var file: SessionFile?
         if let sessionPath {
             file = SessionFile(path: sessionPath, session: session, errors: StandardError())
@@ -78,7 +78,7 @@ public enum Frontend {
 
     /// `distill notebook FILE [--check] [--out OUT]`.
     public static func notebook(_ path: String, check: Bool, out: String?) -> Int32 {
-        NotebookRunner(session: makeSession(batch: false)).runFile(path, check: check, outPath: out)
+        NotebookRunner(session: makeSession()).runFile(path, check: check, outPath: out)
     }
 
     /// `distill --builtins-markdown`: the reference page of every builtin.
@@ -89,7 +89,7 @@ public enum Frontend {
     /// `writer` is how the session file is written (tests inject faults).
     static func runBatch(_ source: SourceText, sets: [String], echo: Bool, sessionPath: String? = nil,
                          writer: AtomicWriter = AtomicWriter()) -> Int32 {
-        let session = makeSession(batch: true)
+        let session = makeSession()
         session.echoesExpressions = echo
         let errors = StandardError()
         var file: SessionFile?
