@@ -148,3 +148,28 @@ import Testing
     let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(err.contains("interrupted at"), "\(err)")
 }
+
+@Test func aDoubleCtrlCDuringALongStatementQuitsAt130() throws {
+    guard let url = Executable.url else { return }
+    let folder = try temporaryFolder()
+    try "print(\"started\")\nfor i in range(50)\n  y = zeros([1500, 1500]) @ zeros([1500, 1500])\nend\n"
+        .write(toFile: folder + "/long.dd", atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = url
+    process.arguments = ["run", folder + "/long.dd"]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    _ = output.fileHandleForReading.availableData  // "started"
+    kill(process.processIdentifier, SIGINT)
+    usleep(20_000)
+    kill(process.processIdentifier, SIGINT)
+    let start = Date()
+    while process.isRunning, Date().timeIntervalSince(start) < 10 { usleep(20_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(Date().timeIntervalSince(start) < 5)
+}
