@@ -49,16 +49,21 @@ public final class CommandRunner {
     /// Parses and runs `source`. With `allowIncomplete`, an input that only lacks its end is
     /// reported as `.incomplete` without a message. A long operation stopped by Ctrl-C counts
     /// as interrupted even when the script went on.
+    /// `whenComplete` is called once the input is known to be complete, before it runs (the
+    /// REPL puts the command in its history then, so quitting during it keeps it).
     @discardableResult
-    public func run(_ source: SourceText, allowIncomplete: Bool = false) -> Outcome {
+    public func run(_ source: SourceText, allowIncomplete: Bool = false, whenComplete: () -> Void = {}) -> Outcome {
         let program: Program
         do {
             program = try Parser.parse(source)
+            whenComplete()
         } catch let e as SyntaxErrors {
             if allowIncomplete, e.isIncompleteInput { return .incomplete }
+            whenComplete()
             errors.write(e.description + "\n")
             return .syntaxError
         } catch {
+            whenComplete()
             errors.write("\(error)\n")
             return .syntaxError
         }

@@ -1,5 +1,6 @@
-// Tab-completion candidates for the REPL: builtins, variables and keywords; members after a
-// dot; named arguments inside a call; meta-commands after ':'. Pure, so it is tested directly.
+// Tab-completion candidates for the REPL: builtins, variables and keywords (functions with
+// their `(`); members after a dot; named arguments inside a call; meta-commands after ':'.
+// Pure, so it is tested directly; readline adds no space after a `(`, `=` or `.` ending.
 import Script
 
 /// Computes completion candidates from the session's state.
@@ -10,7 +11,8 @@ public struct Completer {
     /// Candidates that replace `word`, given the text of the line before it.
     ///
     ///     completer.candidates(word: "x.sh", before: "")      // ["x.shape"]
-    ///     completer.candidates(word: "se", before: "print(1, ")  // ["sep=", "seed"]
+    ///     completer.candidates(word: "se", before: "print(1, ")  // ["sep=", "seed(", "select("]
+    ///     completer.candidates(word: "pri", before: "")        // ["print("]
     public func candidates(word: String, before: String) -> [String] {
         let trimmed = before.trimmingLeadingSpaces
         if trimmed.isEmpty, word.hasPrefix(":") {
@@ -24,10 +26,14 @@ public struct Completer {
         var names = Set(session.globals.localNames)
         names.formUnion(session.registry.names)
         names.formUnion(TokenKind.keywords.keys)
-        var found = names.filter { $0.hasPrefix(word) }.sorted()
+        // A function completes with its parenthesis (`pri` → `print(`), ready for arguments.
+        var found = names.filter { $0.hasPrefix(word) }.sorted().map { name in
+            if TokenKind.keywords[name] == nil, case .function? = resolve(name) { return name + "(" }
+            return name
+        }
         if let callee = openCall(in: before), case .function(let f)? = resolve(callee) {
             let named = f.parameters.filter { $0.kind != .variadic && $0.name.hasPrefix(word) }.map { $0.name + "=" }
-            found = named + found.filter { !named.contains($0 + "=") }
+            found = named + found.filter { !named.contains(($0.hasSuffix("(") ? String($0.dropLast()) : $0) + "=") }
         }
         return found
     }

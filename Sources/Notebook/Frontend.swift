@@ -7,25 +7,28 @@ import Darwin
 #endif
 import Bindings
 import Foundation
+import Persistence
 import Script
 import TensorCore
 
 /// Entry points for `distill`.
 public enum Frontend {
     /// A standard session wired to Ctrl-C and to a progress display on standard error.
-    public static func makeSession(batch: Bool) -> Session {
+    public static func makeSession() -> Session {
         let session = Session.standard()
         session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
         session.interruptRequested = { Interrupt.isRequested }
         session.clearInterrupt = { InterruptHandler.beginCommand() }
-        session.stopsAtStatementOnInterrupt = !batch
+        // Batch too: the first Ctrl-C stops a script at its next statement (a long operation
+        // first returns what it made), so a plain loop cannot outlive it.
+        session.stopsAtStatementOnInterrupt = true
         InterruptHandler.install()
         return session
     }
 
     /// `distill` with no arguments: readline on a terminal, prompt-less lines otherwise.
     public static func repl(sessionPath: String? = nil) -> Int32 {
-        let session = makeSession(batch: false)
+        let session = makeSession()
         var file: SessionFile?
         if let sessionPath {
             file = SessionFile(path: sessionPath, session: session, errors: StandardError())
@@ -37,7 +40,17 @@ public enum Frontend {
             : StreamLineSource()
         let repl = Repl(session: session, input: input)
         repl.sessionFile = file
-        return repl.run()
+        return withSessionSaved(file, status: repl.run())
+    }
+
+    /// `status`, or 70 when the session file does not hold the final state (a save failed
+    /// and a last try fails too), so a script or CI notices that work was not kept.
+    static func withSessionSaved(_ file: SessionFile?, status: Int32) -> Int32 {
+        guard let file else { return status }
+        file.saveIfChanged()
+        guard !file.isSaved else { return status }
+        StandardError().write("distill: exiting with status \(ExitStatus.runtime): the session file '\(file.path)' does not hold this session's last state\n")
+        return status == ExitStatus.ok ? ExitStatus.runtime : status
     }
 
     /// `distill run FILE [--set name=value ...]`; `FILE` may be `-` for standard input.
@@ -58,13 +71,14 @@ public enum Frontend {
     }
 
     /// `distill -e 'CODE'`: runs one line, echoing values like the REPL.
-    public static func runCode(_ code: String, sets: [String] = [], sessionPath: String? = nil) -> Int32 {
-        runBatch(SourceText(name: "<-e>", text: code), sets: sets, echo: true, sessionPath: sessionPath)
+    public static func runCode(_ code: String, sets: [String] = [], sessionPath: String? = nil,
+                               writer: AtomicWriter = AtomicWriter()) -> Int32 {
+        runBatch(SourceText(name: "<-e>", text: code), sets: sets, echo: true, sessionPath: sessionPath, writer: writer)
     }
 
     /// `distill notebook FILE [--check] [--out OUT]`.
     public static func notebook(_ path: String, check: Bool, out: String?) -> Int32 {
-        NotebookRunner(session: makeSession(batch: false)).runFile(path, check: check, outPath: out)
+        NotebookRunner(session: makeSession()).runFile(path, check: check, outPath: out)
     }
 
     /// `distill --builtins-markdown`: the reference page of every builtin.
@@ -72,16 +86,18 @@ public enum Frontend {
         BuiltinRegistry.standard().markdown()
     }
 
-    static func runBatch(_ source: SourceText, sets: [String], echo: Bool, sessionPath: String? = nil) -> Int32 {
-        let session = makeSession(batch: true)
+    /// `writer` is how the session file is written (tests inject faults).
+    static func runBatch(_ source: SourceText, sets: [String], echo: Bool, sessionPath: String? = nil,
+                         writer: AtomicWriter = AtomicWriter()) -> Int32 {
+        let session = makeSession()
         session.echoesExpressions = echo
         let errors = StandardError()
         var file: SessionFile?
         if let sessionPath {
             file = SessionFile(path: sessionPath, session: session, errors: errors)
             guard file!.open() else { return ExitStatus.noInput }
+            file!.writer = writer
         }
-        defer { file?.saveIfChanged() }
         for assignment in sets {
             guard let (name, value) = parseSet(assignment) else {
                 errors.write("distill: bad --set '\(assignment)' (expected name=value, e.g. --set ipc=10 or --set method=\"dm\")\n")
@@ -92,7 +108,7 @@ public enum Frontend {
         let outcome = CommandRunner(session: session, errors: errors).run(source)
         if file != nil { session.history.append(Session.Cell(code: source.text, output: "")) }
         if outcome == .interrupted { errors.write("distill: interrupted\n") }
-        return outcome.status
+        return withSessionSaved(file, status: outcome.status)
     }
 
     /// `name=value`: the value is a literal (`10`, `1e-3`, `"dm"`, `[1, 2]`, `true`) or else a string.

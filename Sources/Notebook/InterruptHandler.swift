@@ -38,8 +38,13 @@ public enum InterruptHandler {
                 let presses = pressesThisCommand
                 lock.unlock()
                 if presses >= 2 {
+                    // `_exit`, not `exit`: exit's handlers race the main thread, still running
+                    // the command, and can hang. Nothing is lost: output is flushed after every
+                    // write and the REPL's history is written before a command runs.
                     fputs("\ninterrupted twice: quitting\n", stderr)
-                    exit(ExitStatus.interrupted)
+                    fflush(stdout)
+                    fflush(stderr)
+                    _exit(ExitStatus.interrupted)
                 }
                 Interrupt.request()
                 fputs("\n(Ctrl-C: stopping at the next step; press again to quit now)\n", stderr)

@@ -61,6 +61,10 @@ public final class ReadlineSource: LineSource {
             let before = String(line.unicodeScalars.prefix(Int(start)))
             ReadlineSource.matches = me.complete(word, before)
             ReadlineSource.matchIndex = 0
+            // Readline appends a space to a unique match: not after `print(`, `sep=` or `data.`.
+            if ReadlineSource.matches.contains(where: { $0.hasSuffix("(") || $0.hasSuffix("=") || $0.hasSuffix(".") }) {
+                rl_completion_append_character = 0
+            }
             return rl_completion_matches(text) { _, state in
                 if state == 0 { ReadlineSource.matchIndex = 0 }
                 guard ReadlineSource.matchIndex < ReadlineSource.matches.count else { return nil }

@@ -1,5 +1,11 @@
-// Running a notebook: every ```dd cell in order in one session, each cell's output written
-// below it, pictures linked; `--check` compares with the outputs already in the file.
+// Running a notebook: every dd cell in order in one session, each cell's output written
+// below it, pictures linked; `--check` compares with the outputs already in the file
+// (numbers within a tolerance, OutputComparison.swift).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 import Script
 
@@ -56,8 +62,9 @@ public struct NotebookRunner {
             parts.append(.cell(cell))
         }
         session.clearInterrupt()
-        return Result(document: NotebookDocument(parts: parts, stem: document.stem),
-                      failure: failure.map { (outcome: $0.0, cell: $0.1) })
+        var result = document
+        result.parts = parts
+        return Result(document: result, failure: failure.map { (outcome: $0.0, cell: $0.1) })
     }
 
     /// A Markdown picture link to an artifact, relative to the notebook's folder when inside it.
@@ -68,13 +75,22 @@ public struct NotebookRunner {
         return "![\(artifact.caption)](\(path))"
     }
 
-    /// Cells whose output (ignoring `~` volatile figures) or pictures differ, as report lines.
+    /// Cells whose output or pictures differ, as report lines. Numbers compare within the
+    /// cell's tolerance (its `tolerance=` attribute, else the notebook's, else the standard one),
+    /// `~` volatile figures not at all, the rest of the text exactly.
     public static func differences(old: NotebookDocument, new: NotebookDocument) -> [String] {
         var report: [String] = []
         for (i, (a, b)) in zip(old.cells, new.cells).enumerated() {
-            let before = Volatile.normalise(a.output ?? ""), after = Volatile.normalise(b.output ?? "")
-            if before != after || a.images != b.images {
-                report.append("cell \(i + 1) (line \(a.firstLine)) differs:\n--- expected\n\(a.output ?? "(no output)")\n--- actual\n\(b.output ?? "(no output)")")
+            let tolerance = a.tolerance ?? old.tolerance ?? .standard
+            let difference = tolerance.firstDifference(a.output ?? "", b.output ?? "")
+            if difference != nil || a.images != b.images {
+                var entry = "cell \(i + 1) (line \(a.firstLine)) differs:\n--- expected\n\(a.output ?? "(no output)")\n--- actual\n\(b.output ?? "(no output)")"
+                if let (x, y) = difference, x != "(end)", y != "(end)", OutputComparison.pieces(x).first?.number != nil, OutputComparison.pieces(y).first?.number != nil {
+                    entry += "\n--- first difference: \(x) became \(y), beyond the tolerance (\(tolerance))"
+                } else if difference == nil {
+                    entry += "\n--- the pictures differ:\n\(a.images.joined(separator: "\n"))\n--- now:\n\(b.images.joined(separator: "\n"))"
+                }
+                report.append(entry)
             }
         }
         return report
@@ -82,16 +98,31 @@ public struct NotebookRunner {
 
     /// `distill notebook PATH [--check] [--out OUT]`: returns the exit status.
     public func runFile(_ path: String, check: Bool, outPath: String?) -> Int32 {
+        if check, let outPath {
+            log.write("distill: --check does not write the notebook, so --out '\(outPath)' has no meaning; leave one of them out\n")
+            return ExitStatus.usage
+        }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             log.write("distill: cannot open '\(path)' (\(FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text" : "no such file"))\n")
             return ExitStatus.noInput
         }
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let old = NotebookDocument.parse(text, stem: stem)
+        for warning in old.warnings { log.write("\(path): warning: \(warning)\n") }
+        if !old.errors.isEmpty {
+            for error in old.errors { log.write("\(path): error: \(error)\n") }
+            return ExitStatus.syntax
+        }
+        if old.cells.isEmpty { log.write("\(path): warning: no dd cells (a cell is a fenced block whose info string starts with dd: ```dd)\n") }
+        let target = outPath ?? (check ? nil : path)
+        if let target, let problem = NotebookRunner.unwritable(target) {
+            log.write("distill: cannot write '\(target)': \(problem)\n")
+            return outPath != nil ? ExitStatus.usage : ExitStatus.noInput
+        }
         let result = run(old, path: path)
-        if let target = outPath ?? (check ? nil : path) {
+        if let target {
             do {
-                try result.document.render().write(toFile: target, atomically: true, encoding: .utf8)
+                try result.document.render().write(toFile: NotebookRunner.resolvingLinks(target), atomically: true, encoding: .utf8)
             } catch {
                 log.write("distill: cannot write '\(target)': \(error.localizedDescription)\n")
                 return ExitStatus.noInput
@@ -109,5 +140,33 @@ public struct NotebookRunner {
         }
         if result.failure == nil { log.write("\(outPath ?? path): ran \(old.cells.count) cells\n") }
         return result.failure?.outcome.status ?? ExitStatus.ok
+    }
+
+    /// Why the notebook cannot be written at `path` (checked before any cell runs), or nil.
+    static func unwritable(_ path: String) -> String? {
+        let resolved = resolvingLinks(path)
+        var st = stat()
+        if stat(resolved, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR { return "it is a folder (give a file name, e.g. \((path as NSString).appendingPathComponent("out.md")))" }
+            if (st.st_mode & S_IFMT) != S_IFREG { return "it is not a regular file (a device, pipe or socket); notebooks are written to regular files only" }
+            if access(resolved, W_OK) != 0 { return "permission denied" }
+        }
+        let folder = (resolved as NSString).deletingLastPathComponent
+        let shown = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        if stat(folder.isEmpty ? "." : folder, &st) != 0 { return "the folder '\(shown)' does not exist" }
+        if (st.st_mode & S_IFMT) != S_IFDIR { return "'\(shown)' is not a folder" }
+        if access(folder.isEmpty ? "." : folder, W_OK) != 0 { return "the folder '\(shown)' is not writable" }
+        return nil
+    }
+
+    /// `path` with symbolic links followed (to the file they name, even one not yet there),
+    /// so that rewriting a linked notebook writes its target instead of replacing the link.
+    static func resolvingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = target.hasPrefix("/") ? target : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+        }
+        return current
     }
 }

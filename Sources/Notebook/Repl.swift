@@ -72,7 +72,8 @@ public final class Repl {
         session.clearInterrupt()
         cellOutput = ""
         let start = DispatchTime.now().uptimeNanoseconds
-        let outcome = runner.run(SourceText(name: "dd[\(number)]", text: code), allowIncomplete: !final)
+        // Into the line editor's history before it runs: a double Ctrl-C quits at once.
+        let outcome = runner.run(SourceText(name: "dd[\(number)]", text: code), allowIncomplete: !final) { input.remember(code) }
         if outcome == .incomplete { return false }
         if outcome == .interrupted { runner.errors.write("(interrupted; the prompt is back, variables keep what was done)\n") }
         if showsTime {
@@ -81,7 +82,6 @@ public final class Repl {
         }
         session.history.append(Session.Cell(code: code, output: cellOutput))
         sessionFile?.saveIfChanged()
-        input.remember(code)
         session.clearInterrupt()
         return true
     }

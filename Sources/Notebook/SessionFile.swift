@@ -52,6 +52,9 @@ public final class SessionFile {
         }
     }
 
+    /// Whether the file holds the session's current state.
+    public var isSaved: Bool { session.stateStamp == savedStamp }
+
     func save() throws {
         for (name, reason) in try session.save(to: path, writer: writer) {
             errors.write("distill: '\(name)' is not in the session file: \(reason)\n")

@@ -80,6 +80,10 @@ final class Interpreter {
         case .for(let name, let sequenceExpr, let body):
             let sequence = try evaluate(sequenceExpr, env, source)
             for item in try items(of: sequence, at: sequenceExpr.location, source) {
+                // Also between iterations: a loop with an empty body has no statement to stop at.
+                if session.interruptRequested() && session.stopsAtStatementOnInterrupt {
+                    throw Diagnostic(.interrupted, "interrupted", in: source, at: stmt.location, trace: trace)
+                }
                 env.set(name, item)
                 switch try executeBlock(body, env, source) {
                 case .broke: return .normal

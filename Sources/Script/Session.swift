@@ -22,8 +22,8 @@ public final class Session {
     /// Called before and after each command to reset the Ctrl-C flag. Sessions made in tests
     /// leave it empty, so they never touch the process-wide flag other tests may be using.
     public var clearInterrupt: () -> Void = {}
-    /// True (REPL): an interrupt stops the command at the next statement. False (batch): the
-    /// script goes on, so later statements can save what was done; long operations still stop.
+    /// True (every front end): an interrupt stops the command at the next statement. False:
+    /// the script goes on and only long operations stop (tests of builtins use this).
     public var stopsAtStatementOnInterrupt = true
     /// The folder where builtins put pictures they name themselves (notebooks set `NAME.files`).
     public var artifactDirectory: String? = nil

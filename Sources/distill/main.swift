@@ -13,13 +13,15 @@ struct Distill: ParsableCommand {
         builtins; docs/ has the language, REPL and method references.
 
         Exit codes: 0 ok, 1 notebook check failed, 64 usage, 65 syntax error, 66 input file \
-        missing, 70 runtime error, 130 interrupted.
+        missing, 70 runtime error (or the --session file could not be saved), 130 interrupted.
         """,
         version: Repl.version,
         subcommands: [Run.self, NotebookCommand.self])
 
-    @Option(name: .customShort("e"), help: ArgumentHelp("Run CODE and exit, echoing values as the REPL does.", valueName: "CODE"))
-    var code: String?
+    // `.unconditionalSingleValue`: the code may start with a dash (`-e '-2 ** 0.5'`).
+    @Option(name: .customShort("e"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Run CODE and exit, echoing values as the REPL does; several -e run in order, as lines of one program.", valueName: "CODE"))
+    var code: [String] = []
 
     @OptionGroup var sessionFile: SessionOption
 
@@ -31,7 +33,7 @@ struct Distill: ParsableCommand {
             print(Frontend.builtinsMarkdown(), terminator: "")
             return
         }
-        if let code { throw ExitCode(Frontend.runCode(code, sessionPath: sessionFile.session)) }
+        if !code.isEmpty { throw ExitCode(Frontend.runCode(code.joined(separator: "\n"), sessionPath: sessionFile.session)) }
         throw ExitCode(Frontend.repl(sessionPath: sessionFile.session))
     }
 }
@@ -67,10 +69,10 @@ struct NotebookCommand: ParsableCommand {
     @Argument(help: "The notebook (.md).")
     var file: String
 
-    @Flag(help: "Re-run and fail (exit 1), listing the cells, when outputs differ; the file is not rewritten.")
+    @Flag(help: "Re-run and fail (exit 1), listing the cells, when outputs differ (numbers within a tolerance, see docs/repl.md); the file is not rewritten.")
     var check = false
 
-    @Option(help: ArgumentHelp("Write the result to OUT instead of rewriting the notebook.", valueName: "OUT.md"))
+    @Option(help: ArgumentHelp("Write the result to OUT (a file) instead of rewriting the notebook; not with --check.", valueName: "OUT.md"))
     var out: String?
 
     func run() throws {

@@ -22,8 +22,15 @@ func completer() -> Completer {
 @Test func completesVariablesBuiltinsAndKeywords() {
     let c = completer()
     #expect(c.candidates(word: "wi", before: "") == ["width"])
-    #expect(c.candidates(word: "w", before: "x = ") == ["weights", "where", "while", "width"])
-    #expect(c.candidates(word: "ra", before: "") == ["rand", "randn", "range"])
+    #expect(c.candidates(word: "w", before: "x = ") == ["weights", "where(", "while", "width"])
+    #expect(c.candidates(word: "ra", before: "") == ["rand(", "randn(", "range("])
+}
+
+@Test func functionsCompleteWithTheirParenthesis() {
+    let c = completer()
+    #expect(c.candidates(word: "pri", before: "") == ["print("])
+    #expect(c.candidates(word: "train", before: "") == ["train(", "train_step("])
+    #expect(c.candidates(word: "whi", before: "") == ["while"])  // keywords stay words
 }
 
 @Test func completesMembersAfterADot() {
@@ -36,7 +43,7 @@ func completer() -> Completer {
 @Test func completesNamedArgumentsInsideACall() {
     let c = completer()
     #expect(c.candidates(word: "mo", before: "train_step(0.1, ") == ["momentum="])
-    #expect(c.candidates(word: "se", before: "print(1, ") == ["sep=", "seed", "select"])
+    #expect(c.candidates(word: "se", before: "print(1, ") == ["sep=", "seed(", "select("])
     #expect(c.candidates(word: "e", before: "print(len(x), ").first == "end=")
 }
 

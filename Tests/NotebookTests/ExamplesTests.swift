@@ -51,9 +51,10 @@ let slowNotebookMarker = "<!-- distill: slow -->"
 @Test func slowNotebooksParse() throws {
     for path in Examples.files("notebooks", "md") {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let cells = text.components(separatedBy: "```dd\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
-        for (i, cell) in cells.enumerated() {
-            #expect(throws: Never.self, "\(path) cell \(i + 1)") { _ = try Parser.parse(SourceText(name: path, text: cell)) }
+        let doc = NotebookDocument.parse(text, stem: "n")
+        #expect(doc.warnings.isEmpty && doc.errors.isEmpty, "\(path): \(doc.warnings + doc.errors)")
+        for (i, cell) in doc.cells.enumerated() {
+            #expect(throws: Never.self, "\(path) cell \(i + 1)") { _ = try Parser.parse(SourceText(name: path, text: cell.code)) }
         }
     }
 }
