@@ -7,6 +7,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Persistence
 import Script
 
 /// Runs, rewrites and checks Markdown notebooks.
@@ -29,9 +30,18 @@ public struct NotebookRunner {
 
     /// Runs every cell of `document` from a notebook at `path` (used to name errors and to
     /// place pictures in `STEM.files/` beside it).
-    public func run(_ document: NotebookDocument, path: String) -> Result {
+    /// With `scratch`, pictures that cells write without a path of their own go to that folder
+    /// instead (what `--check` does, so checking changes no file) and are linked as if they were
+    /// in `STEM.files/`.
+    public func run(_ document: NotebookDocument, path: String, scratch: String? = nil) -> Result {
         let directory = (path as NSString).deletingLastPathComponent
-        session.artifactDirectory = (directory.isEmpty ? "" : directory + "/") + document.stem + ".files"
+        let artifacts = (directory.isEmpty ? "" : directory + "/") + document.stem + ".files"
+        session.artifactDirectory = scratch ?? artifacts
+        func linked(_ artifact: Session.Artifact) -> String {
+            var path = artifact.path
+            if let scratch, path.hasPrefix(scratch + "/") { path = artifacts + path.dropFirst(scratch.count) }
+            return link(path: path, caption: artifact.caption, directory: directory)
+        }
         session.echoesExpressions = true
         session.stopsAtStatementOnInterrupt = true
         let buffer = OutputBuffer()
@@ -52,7 +62,7 @@ public struct NotebookRunner {
                 var text = buffer.take()
                 if text.hasSuffix("\n") { text.removeLast() }
                 cell.output = text.isEmpty ? nil : text
-                cell.images = session.takeArtifacts().map { link($0, directory: directory, stem: document.stem) }
+                cell.images = session.takeArtifacts().map(linked)
                 if outcome != .ok {
                     failure = (outcome, index)
                     log.write("\(path): cell \(index) (line \(cell.firstLine)) failed; later cells were not run\n")
@@ -68,11 +78,11 @@ public struct NotebookRunner {
     }
 
     /// A Markdown picture link to an artifact, relative to the notebook's folder when inside it.
-    func link(_ artifact: Session.Artifact, directory: String, stem: String) -> String {
-        var path = artifact.path
+    func link(path: String, caption: String, directory: String) -> String {
+        var path = path
         let prefix = directory.isEmpty ? "" : directory + "/"
         if !prefix.isEmpty, path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
-        return "![\(artifact.caption)](\(path))"
+        return "![\(caption)](\(path))"
     }
 
     /// Cells whose output or pictures differ, as report lines. Numbers compare within the
@@ -119,12 +129,15 @@ public struct NotebookRunner {
             log.write("distill: cannot write '\(target)': \(problem)\n")
             return outPath != nil ? ExitStatus.usage : ExitStatus.noInput
         }
-        let result = run(old, path: path)
+        // A check writes its pictures to a scratch folder of the same name, removed afterwards.
+        let scratchParent = check ? NSTemporaryDirectory() + "distill-check-\(UUID().uuidString)" : nil
+        defer { if let scratchParent { try? FileManager.default.removeItem(atPath: scratchParent) } }
+        let result = run(old, path: path, scratch: scratchParent.map { $0 + "/" + stem + ".files" })
         if let target {
             do {
-                try result.document.render().write(toFile: NotebookRunner.resolvingLinks(target), atomically: true, encoding: .utf8)
+                try AtomicWriter().write(Array(result.document.render().utf8), to: target, what: "notebook")
             } catch {
-                log.write("distill: cannot write '\(target)': \(error.localizedDescription)\n")
+                log.write("distill: \(error)\n")
                 return ExitStatus.noInput
             }
         }

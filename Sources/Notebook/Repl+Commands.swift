@@ -1,6 +1,7 @@
 // The REPL's meta-commands (`:help`, `:vars`, `:history`, `:save`, `:load`, `:export`,
 // `:time`, `:quit`): they act on the session, not on the language.
 import Foundation
+import Persistence
 import Script
 
 extension Repl {
@@ -62,10 +63,10 @@ extension Repl {
         case "export":
             guard !argument.isEmpty else { runner.errors.write("usage: :export PATH.md\n"); break }
             do {
-                try exportNotebook().write(toFile: argument, atomically: true, encoding: .utf8)
+                try AtomicWriter().write(Array(exportNotebook().utf8), to: argument, what: "notebook")
                 output.write("wrote \(argument) (\(cells.count) cells)\n")
             } catch {
-                runner.errors.write("cannot write '\(argument)': \(error.localizedDescription)\n")
+                runner.errors.write(":export: \(error)\n")
             }
         case "time":
             switch argument {

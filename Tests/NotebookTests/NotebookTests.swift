@@ -160,3 +160,18 @@ The end.
     #expect(NotebookRunner(session: Session.standard(), log: log).runFile("/nonexistent/x.md", check: false, outPath: nil) == ExitStatus.noInput)
     #expect(log.text == "distill: cannot open '/nonexistent/x.md' (no such file)\n")
 }
+
+@Test func checkingWritesNoPictureBesideTheNotebook() throws {
+    let folder = try temporaryFolder()
+    let path = folder + "/pics.md"
+    try "```dd\npicture(\"grid.png\")\n```\n".write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(NotebookRunner(session: sessionWithPictures(), log: OutputBuffer()).runFile(path, check: false, outPath: nil) == 0)
+    let picture = folder + "/pics.files/grid.png"
+    try Data("the user's own picture".utf8).write(to: URL(fileURLWithPath: picture))
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    // The check runs the cell (which writes a picture) and links it where the notebook does,
+    // but the picture beside the notebook is left as it was.
+    #expect(NotebookRunner(session: sessionWithPictures(), log: OutputBuffer()).runFile(path, check: true, outPath: nil) == 0)
+    #expect(try String(contentsOfFile: picture, encoding: .utf8) == "the user's own picture")
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+}
