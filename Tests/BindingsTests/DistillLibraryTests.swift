@@ -33,11 +33,7 @@ func makeBandFolder(perClass: Int = 8, testPerClass: Int = 4, size: Int = 8, cha
     let root: String
     init() throws { root = try makeBandFolder() }
 
-    func session() -> Snippet {
-        let s = Snippet()
-        s.run("data = dataset(\"\(root)\")")
-        return s
-    }
+    func session() -> Snippet { Snippet.opening(root) }
 
     @Test func datasetSummaryMembersAndSubset() {
         let s = session()

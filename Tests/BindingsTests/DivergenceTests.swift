@@ -8,11 +8,7 @@ import Testing
     let root: String
     init() throws { root = try makeBandFolder() }
 
-    func session() -> Snippet {
-        let s = Snippet()
-        s.run("data = dataset(\"\(root)\")\nnet = convnet(width=4, depth=1)")
-        return s
-    }
+    func session() -> Snippet { Snippet.opening(root, then: "net = convnet(width=4, depth=1)") }
 
     @Test func aDivergedTrainingRunIsReportedNotMeasured() {
         let s = session()

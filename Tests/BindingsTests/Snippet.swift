@@ -15,6 +15,13 @@ final class Snippet {
         session.artifactDirectory = folder
     }
 
+    /// A session whose `data` is the image folder at `root`, with `setup` run after it.
+    static func opening(_ root: String, then setup: String = "") -> Snippet {
+        let s = Snippet()
+        s.run("data = dataset(\"\(root)\")" + (setup.isEmpty ? "" : "\n" + setup))
+        return s
+    }
+
     /// Runs `code` and returns its printed output; a script error comes back as `error: MESSAGE`.
     @discardableResult
     func run(_ code: String) -> String {

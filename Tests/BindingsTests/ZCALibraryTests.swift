@@ -9,11 +9,7 @@ import Testing
     let root: String
     init() throws { root = try makeBandFolder() }
 
-    func session() -> Snippet {
-        let s = Snippet()
-        s.run("data = dataset(\"\(root)\")\nwhite = zca(data)")
-        return s
-    }
+    func session() -> Snippet { Snippet.opening(root, then: "white = zca(data)") }
 
     @Test func whitenedDataSetAndItsErrors() {
         let s = session()
