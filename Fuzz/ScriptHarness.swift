@@ -7,8 +7,8 @@ import Script
 
 enum ScriptHarness {
     static let target = FuzzTarget(
-        name: "script", summary: "lexer, parser and interpreter (core builtins, 2000 statements, 1 s)",
-        maxLength: 512, run: run, seeds: { [] })
+        name: "script", summary: "lexer, parser and interpreter (core builtins, 300 statements, 0.25 s)",
+        maxLength: 256, run: run, seeds: { [] })
 
     /// Built once: registering the core table is the same for every input.
     static let registry: BuiltinRegistry = {
@@ -17,8 +17,8 @@ enum ScriptHarness {
         return registry
     }()
 
-    static let statementBudget = 2000
-    static let nanosecondBudget: UInt64 = 1_000_000_000
+    static let statementBudget = 300
+    static let nanosecondBudget: UInt64 = 250_000_000
 
     static func run(_ bytes: [UInt8]) {
         let session = Session(registry: registry)
