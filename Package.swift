@@ -46,6 +46,11 @@ let package = Package(
             "Notebook", "Bindings", "Script", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Fuzz harnesses (docs/fuzzing.md): replays files in the normal build; scripts/fuzz builds
+        // it with -D FUZZING and the libFuzzer and address sanitizers into .build-fuzz.
+        .executableTarget(name: "DistillFuzz", dependencies: ["Script", "Bindings", "Persistence", "Data", "ImageIO",
+                                                              "Distillation", "TensorCore", "Notebook", "CZlib"],
+                          path: "Fuzz", exclude: ["crashes", "dictionaries"]),
         .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Data", "Distillation"], swiftSettings: fastFlags),
 
         // Tests: one target per module, plus shared helpers.

@@ -132,7 +132,7 @@ final class SessionReader {
     /// A tensor from its stored shape and blob, checked to fit.
     func tensor(_ t: StoredTensor, path: String) throws -> Tensor {
         let values = try floats(t.blob)
-        guard t.shape.allSatisfy({ $0 >= 0 }), t.shape.reduce(1, *) == values.count else {
+        guard (try? Tensor.checkShape(t.shape, op: "session")) != nil, t.shape.reduce(1, *) == values.count else {
             throw PersistenceError(.damaged, "\(fileLabel): '\(path)' has \(values.count) values for shape \(t.shape)")
         }
         return Tensor(unchecked: t.shape, data: values)

@@ -139,7 +139,7 @@ public struct Checkpoint {
         for (name, refs) in content.tensors {
             tensors[name] = try refs.map { ref in
                 let values = try blobs.values(ref.blob)
-                guard ref.shape.allSatisfy({ $0 >= 0 }), ref.shape.reduce(1, *) == values.count else {
+                guard (try? Tensor.checkShape(ref.shape, op: "checkpoint")) != nil, ref.shape.reduce(1, *) == values.count else {
                     throw damaged("tensor '\(ref.blob)' has \(values.count) values for shape \(ref.shape)")
                 }
                 return Tensor(unchecked: ref.shape, data: values)

@@ -42,6 +42,12 @@ extension PNGImage {
             image.format &= keep
             let channels = (image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0 ? 3 : 1)
                 + (image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0 ? 1 : 0)
+            // Checked before allocating: deflate expands at most 1032:1 and one stored byte
+            // becomes at most 32 output bytes (8 one-bit palette pixels, RGBA), so a header
+            // promising more than that is damage, not a picture.
+            guard width * height * channels <= bytes.count * 1032 * 32 else {
+                throw ImageIOError("png: cannot read \(source): its header promises a \(width)x\(height) picture, more than its \(bytes.count) bytes can hold; the PNG file is damaged or truncated")
+            }
             var pixels = [UInt8](repeating: 0, count: width * height * channels)
             let ok = pixels.withUnsafeMutableBytes { out in
                 png_image_finish_read(&image, nil, out.baseAddress, Int32(width * channels), nil)

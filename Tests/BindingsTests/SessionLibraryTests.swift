@@ -3,6 +3,7 @@
 // reference, and a missing one, a damaged file or an unwritable place is a clear error that
 // leaves the session in memory and the previous file as they were.
 import Bindings
+import Persistence
 import Foundation
 import Script
 import TensorCore
@@ -143,6 +144,25 @@ import Testing
         #expect(b.run("save(\"/sys/s.ddsession\")").contains("error: cannot write session file '/sys/s.ddsession'"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
         #expect(b.run("t = t + 1\nprint(t)") == "6\n")
+    }
+
+    /// Found with the session fuzz harness (docs/fuzzing.md): extents whose product overflows trapped.
+    @Test func aShapeTooLargeToCountIsADamagedFile() throws {
+        let path = folder + "/s.ddsession"
+        Snippet().run("t = ones([4])\nsave(\"\(path)\")")
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let huge = rewritingManifest(good) { $0.replacingOccurrences(of: "\"shape\":[4]", with: "\"shape\":[4294967296,4294967296,4]") }
+        #expect(huge != good)
+        FileManager.default.createFile(atPath: path, contents: Data(huge))
+        #expect(Snippet().run("load(\"\(path)\")").contains("'t' has 4 values for shape [4294967296, 4294967296, 4]"))
+    }
+
+    /// A session file whose manifest text was changed by `edit`, with its length and CRC made right.
+    func rewritingManifest(_ file: [UInt8], _ edit: (String) -> String) -> [UInt8] {
+        let length = (12..<20).reversed().reduce(0) { $0 << 8 | Int(file[$1]) }
+        let manifest = Array(edit(String(decoding: file[24..<(24 + length)], as: UTF8.self)).utf8)
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        return Array(file[0..<12]) + le(UInt64(manifest.count)) + le(CRC32.checksum(manifest)) + manifest + Array(file[(24 + length)...])
     }
 
     @Test func methodsAreLeftOutWithANote() throws {

@@ -95,4 +95,19 @@ final class StepLog: ProgressSink {
         } throws: { e in (e as? PersistenceError)?.message.contains("the data of 'loss' is damaged") == true }
         #expect(throws: TensorError.self) { _ = try Checkpoint(path: path, every: 0) }
     }
+
+    /// Found with the checkpoint fuzz harness (docs/fuzzing.md): extents whose product overflows trapped.
+    @Test func aShapeTooLargeToCountIsADamagedFile() throws {
+        var blobs = BlobTable()
+        let images = blobs.add("images", [1, 2, 3, 4])
+        let loss = blobs.add("loss", [])
+        let content = Checkpoint.Content(method: "dm", config: try JSONValue(encoding: config(iterations: 2)), step: 0,
+                                         rng: Checkpoint.hexWords(SeededRNG(seed: 1)), loss: loss,
+                                         tensors: ["images": [.init(shape: [1 << 32, 1 << 32, 4], blob: images)]], numbers: [:])
+        let path = folder + "/huge.ddcheckpoint"
+        try Data(ArchiveFile.encode(content, kind: Checkpoint.kind, blobs: blobs)).write(to: URL(fileURLWithPath: path))
+        #expect {
+            _ = try Checkpoint(path: path, every: 1).load(method: "dm", config: config(iterations: 2))
+        } throws: { e in (e as? PersistenceError)?.message.contains("tensor 'images' has 4 values for shape") == true }
+    }
 }

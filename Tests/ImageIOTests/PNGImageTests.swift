@@ -123,6 +123,17 @@ func roundTripIsBitExact(channels: Int) throws {
     #expect(readError { _ = try PNGImage.decode(zero) }.contains("damaged"))
 }
 
+/// Found with the png fuzz harness (docs/fuzzing.md): a 16384x16384 header in a file of a few dozen
+/// bytes made the decoder allocate 1 GiB before libpng found the data missing.
+@Test func aHeaderPromisingMoreThanTheFileCanHoldIsAnError() throws {
+    let huge = RawPNG.make(width: 16384, height: 16384, bitDepth: 8, colorType: 6, rows: [[0, 0, 0, 0, 0]])
+    let message = readError { _ = try PNGImage.decode(huge, source: "huge") }
+    #expect(message.contains("header promises a 16384x16384 picture, more than its"), "\(message)")
+    // Highly compressible pictures are still far below the bound.
+    let black = try PNGImage(width: 1500, height: 1000, channels: 4, filledWith: 0)
+    #expect(try PNGImage.decode(try black.encoded()) == black)
+}
+
 @Test func unwritablePathsAreErrorsAndLeaveNoFile() throws {
     let dir = try TempFolder()
     defer { dir.remove() }
