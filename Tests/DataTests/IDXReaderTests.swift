@@ -66,6 +66,14 @@ import Data
         #expect(throws: DataError.self) { try IDXReader.readImages(tiny) }
     }
 
+    @Test func extentsWhoseProductOverflowsAreAnError() throws {
+        // Fuzz/crashes/idx/extents-overflow: three extents of 2^32 - 1 once trapped on overflow.
+        let dir = TempDir()
+        let path = dir.write("x", [0, 0, 8, 3] + [UInt8](repeating: 0xFF, count: 12) + [1, 2, 3])
+        let e = #expect(throws: DataError.self) { try IDXReader.readImages(path) }
+        #expect(e?.message.contains("IDX extents [4294967295, 4294967295, 4294967295] declare more than") == true, "\(e?.message ?? "")")
+    }
+
     @Test func truncatedGzipIsAnError() throws {
         let dir = TempDir()
         Fixture.writeIDXSet(in: dir, folder: "m", classes: 10, gzip: true)
