@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Data", "ImageIO", "Kernels", "Script", "TensorCore"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Bindings", "Script", "TensorCore"],
                     resources: [.copy("Transcripts")]),
     ],

@@ -22,6 +22,13 @@ public func configureBLAS() { _ = blasSingleThreaded }
 /// The number of threads OpenBLAS uses for one call (1 once `configureBLAS` has run).
 public var blasThreads: Int { Int(openblas_get_num_threads()) }
 
+/// The name of the CPU kernel set OpenBLAS picked (or was told to use with OPENBLAS_CORETYPE),
+/// such as "Haswell" or "Zen": results are bit-identical only under the same kernels.
+public var blasCoreName: String {
+    guard let name = openblas_get_corename() else { return "unknown" }
+    return String(cString: name)
+}
+
 /// C[m, n] = alpha * op(A) op(B) + beta * C, row-major; op transposes when asked. One
 /// single-threaded OpenBLAS call, for kernels that already run on the pool.
 /// A is [m, k] (or [k, m] when `transA`), B is [k, n] (or [n, k] when `transB`).
