@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // Distillery: a notebook-style scripting REPL for dataset distillation.
 // Module order follows the data flow (docs/architecture.md): Kernels -> TensorCore -> Autograd
-// -> NeuralNet -> Distillation; Data and ImageIO need only TensorCore; Script knows nothing
+// -> NeuralNet -> Distillation; Datasets and ImageIO need only TensorCore; Script knows nothing
 // numeric; Bindings is the one place where both worlds meet.
 import PackageDescription
 
@@ -33,14 +33,14 @@ let package = Package(
         .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG", "CZlib"]),
-        .target(name: "Data", dependencies: ["Kernels", "TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
-        .target(name: "Distillation", dependencies: ["NeuralNet", "Data", "Persistence"], swiftSettings: fastFlags),
+        .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
         // Session files and checkpoints: the container format, atomic writes.
         .target(name: "Persistence", dependencies: ["CZlib"]),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Data", "ImageIO", "Distillation", "Persistence"]),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence"]),
         .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "Bindings", "Script", "TensorCore",
@@ -48,10 +48,10 @@ let package = Package(
         ]),
         // Fuzz harnesses (docs/fuzzing.md): replays files in the normal build; scripts/fuzz builds
         // it with -D FUZZING and the libFuzzer and address sanitizers into .build-fuzz.
-        .executableTarget(name: "DistillFuzz", dependencies: ["Script", "Bindings", "Persistence", "Data", "ImageIO",
+        .executableTarget(name: "DistillFuzz", dependencies: ["Script", "Bindings", "Persistence", "Datasets", "ImageIO",
                                                               "Distillation", "TensorCore", "Notebook", "CZlib"],
                           path: "Fuzz", exclude: ["crashes", "dictionaries"]),
-        .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Data", "Distillation"], swiftSettings: fastFlags),
+        .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Distillation"], swiftSettings: fastFlags),
 
         // Tests: one target per module, plus shared helpers.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),
@@ -59,12 +59,13 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Kernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-        .testTarget(name: "DataTests", dependencies: ["Data", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Data", "ImageIO", "Kernels", "Script", "TensorCore"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Datasets", "ImageIO", "Kernels", "Script", "TensorCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Bindings", "Script", "TensorCore"],
                     resources: [.copy("Transcripts")]),
     ],

@@ -1,7 +1,7 @@
 // Fuzz targets `idx` and `cifar`: the data-set file readers (IDX images and labels, CIFAR
 // records and class names), raw or gzip. A split that loads must be consistent.
 import CZlib
-import Data
+import Datasets
 import Foundation
 
 enum IDXHarness {

@@ -2,7 +2,7 @@
 // shapes: DC (one matching step, the inner loop, a whole iteration) and one DM iteration. The
 // PyTorch peer doing the same work is scripts/peer/distill_bench.py. Others: ModelBenchmarks.swift.
 import Autograd
-import Data
+import Datasets
 import Distillation
 import Foundation
 import NeuralNet

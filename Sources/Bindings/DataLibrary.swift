@@ -1,5 +1,5 @@
 // The `data` namespace: opening data sets by name or path, and taking subsets of them.
-import Data
+import Datasets
 import Distillation
 import NeuralNet
 import Script

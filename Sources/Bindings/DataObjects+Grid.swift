@@ -1,6 +1,6 @@
 // Pictures of data sets, splits and synthetic sets: class-ordered grids, de-normalised with
 // the data set's own mean and std (or un-whitened), class names as row labels.
-import Data
+import Datasets
 import Distillation
 import ImageIO
 import Script

@@ -1,6 +1,6 @@
 // Data sets and splits in session files: by reference (how to open the set again, and which
 // images a split selects); a split made some other way keeps its images and labels.
-import Data
+import Datasets
 import Persistence
 import Script
 import TensorCore

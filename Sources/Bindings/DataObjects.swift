@@ -1,6 +1,6 @@
 // Host objects for data sets and their splits: what `dataset(...)` returns and what
 // `data.train` / `data.test` give. Tensor-valued members come through `tensorValue`.
-import Data
+import Datasets
 import Foundation
 import Script
 import TensorCore

@@ -2,7 +2,7 @@
 // loaded from a file), `distill(method="mtt"/"dd", ...)` options, and DD's evaluation protocol.
 // DistillLibrary.swift only dispatches here.
 import Autograd
-import Data
+import Datasets
 import Distillation
 import Foundation
 import NeuralNet

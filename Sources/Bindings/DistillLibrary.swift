@@ -1,7 +1,7 @@
 // The `distill` namespace: running a distillation method, and judging any small labelled set
 // with the evaluation protocol (train fresh networks on it, test on the real test split).
 import Autograd
-import Data
+import Datasets
 import Distillation
 import NeuralNet
 import Script

@@ -1,7 +1,7 @@
 // The `model` namespace: architectures (convnet, mlp, lenet, alexnet, alexcifarnet, resnet18),
 // training on a data set, split or synthetic set, and test accuracy.
 import Autograd
-import Data
+import Datasets
 import Distillation
 import NeuralNet
 import Script

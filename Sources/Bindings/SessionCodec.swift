@@ -1,6 +1,6 @@
 // Saving and loading a whole session: variables (through StoredValue), the seed state and the
 // cell history. Each host object's own part is in its +Persist file; the format is Persistence's.
-import Data
+import Datasets
 import Foundation
 import Persistence
 import Script

@@ -1,7 +1,7 @@
 // How a script value is described in a session file's manifest: plain values inline, tensors
 // and weights as references to Float32 blobs, data sets by reference (docs/session-format.md).
 // Turning values into these and back is in SessionCodec.swift and the +Persist files.
-import Data
+import Datasets
 import Distillation
 import NeuralNet
 import Persistence

@@ -1,6 +1,6 @@
 // The synthetic set in the language: what `distill(...)` returns. Tensor members come
 // through `tensorValue`; pictures through the grid builtin.
-import Data
+import Datasets
 import Distillation
 import Foundation
 import Script

@@ -2,7 +2,7 @@
 // 2006.05929), and DSA: Zhao & Bilen, ICML 2021 (arXiv 2102.08259), which is the same loop with
 // Siamese augmentation. Reference: VICO-UoE/DatasetCondensation main.py. IDC is in IDC.swift.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

@@ -2,7 +2,7 @@
 // initialisation kind (the same fixed network, or fresh ones) and take the learned GD steps on
 // the distilled images with the learned step sizes; test on the real test split.
 import Autograd
-import Data
+import Datasets
 import Foundation
 import NeuralNet
 import TensorCore

@@ -1,6 +1,6 @@
 // DD's start weights: the paper's four initialisation settings (fixed or random, untrained or
 // pre-trained on real data). The fixed ones are rebuilt from a seed, so evaluation can repeat them.
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

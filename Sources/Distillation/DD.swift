@@ -2,7 +2,7 @@
 // train_distilled_image.py). Distilled images plus one learned step size per unrolled GD step;
 // the loss is the real-data loss after the steps. Evaluation by the paper's protocol: DD+Evaluation.
 import Autograd
-import Data
+import Datasets
 import Foundation
 import NeuralNet
 import TensorCore

@@ -2,7 +2,7 @@
 // (arXiv 2110.04181; reference main_DM.py). Matches mean embeddings of augmented real and
 // synthetic batches per class under a fresh, frozen random network each iteration.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

@@ -2,7 +2,7 @@
 // 2023 (arXiv 2302.14416; reference lyq312318224/DREAM condense.py). Representative real batches
 // by k-means on network features, and k-means initialisation; the loops are IDC's and DC's.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

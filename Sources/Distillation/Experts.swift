@@ -2,7 +2,7 @@
 // on real data with a parameter snapshot after every epoch. Training here; the file format in
 // Experts+File.swift.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

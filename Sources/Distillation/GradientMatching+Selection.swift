@@ -1,6 +1,6 @@
 // Which real images a matching step sees: a fresh random batch per class (DC, DSA, IDC), or
 // DREAM's representatives, re-chosen every few steps (the k-means part lives in DREAM.swift).
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

@@ -2,7 +2,7 @@
 // 2022 (arXiv 2205.14959; reference snu-mllab/Efficient-Dataset-Condensation condense.py).
 // Multi-formation images matched by gradient under a network trained on real data meanwhile.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

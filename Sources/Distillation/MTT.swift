@@ -2,7 +2,7 @@
 // (arXiv 2203.11932; reference distill.py). From an expert's snapshot, SGD steps on synthetic
 // images with a learnable step size should land near the expert's later snapshot.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

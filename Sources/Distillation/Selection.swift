@@ -2,7 +2,7 @@
 // the real-data baselines of DC's Table 1 (REFERENCE.md §1). The per-method greedy loops are in
 // Selection+Greedy.swift, their plain twins in Selection+Reference.swift. No training here.
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

@@ -1,6 +1,6 @@
 // SyntheticSet: the product of a distillation run. Images live in the data set's normalised
 // space; labels are class-major (ipc images of class 0, then class 1, ...).
-import Data
+import Datasets
 import NeuralNet
 import TensorCore
 

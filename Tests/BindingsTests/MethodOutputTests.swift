@@ -4,7 +4,7 @@
 // the hashes recorded before the methods became plug-ins (issue 17). Bits depend on OpenBLAS's
 // CPU kernels, so hashes are recorded per kernel set; under kernels not recorded here the
 // images' sum and sum of absolute values are compared with a tolerance instead.
-import Data
+import Datasets
 import Foundation
 import ImageIO
 import Kernels

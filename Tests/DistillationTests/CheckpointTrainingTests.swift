@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 import TensorCore
 import NeuralNet
-import Data
+import Datasets
 import Persistence
 @testable import Distillation
 

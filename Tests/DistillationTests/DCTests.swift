@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 import TensorCore
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 @testable import Distillation
 

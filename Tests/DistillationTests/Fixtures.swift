@@ -1,5 +1,5 @@
 import TensorCore
-import Data
+import Datasets
 import TestSupport
 
 /// A tiny two- or three-class data set of 8x8 grey images: class k is bright in band k.

@@ -2,7 +2,7 @@ import Testing
 import Foundation
 import TensorCore
 import Autograd
-import Data
+import Datasets
 import NeuralNet
 @testable import Distillation
 

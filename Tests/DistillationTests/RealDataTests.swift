@@ -1,7 +1,7 @@
 import Testing
 import Foundation
 import TensorCore
-import Data
+import Datasets
 import NeuralNet
 import Autograd
 @testable import Distillation

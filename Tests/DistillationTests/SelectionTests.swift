@@ -3,7 +3,7 @@
 import Testing
 import TestSupport
 import TensorCore
-import Data
+import Datasets
 import NeuralNet
 @testable import Distillation
 

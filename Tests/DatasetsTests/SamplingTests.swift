@@ -2,7 +2,7 @@
 import Testing
 import TensorCore
 import TestSupport
-import Data
+import Datasets
 
 @Suite struct SamplingTests {
     /// 11 images of 1x2x2 whose every pixel equals the image's index; labels cycle over 3 classes.

@@ -2,7 +2,7 @@
 // these in release). Each set is skipped when its files are not where the environment says.
 import Foundation
 import Testing
-import Data
+import Datasets
 
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["DISTILL_SLOW"] == "1"))
 struct RealDataTests {

@@ -4,7 +4,7 @@
 import Foundation
 import Testing
 import TensorCore
-import Data
+import Datasets
 
 @Suite struct BoundedReadingTests {
     /// An IDX image file of `n` 28x28 images (a few MB: big enough that reading it all would show).

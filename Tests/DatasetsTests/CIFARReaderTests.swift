@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TensorCore
 import TestSupport
-import Data
+import Datasets
 
 @Suite struct CIFARReaderTests {
     @Test func readsCIFAR10Fixture() throws {

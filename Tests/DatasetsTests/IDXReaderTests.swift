@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TensorCore
 import TestSupport
-import Data
+import Datasets
 
 @Suite struct IDXReaderTests {
     @Test(arguments: [false, true])

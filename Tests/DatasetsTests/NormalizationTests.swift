@@ -4,7 +4,7 @@ import Kernels
 import Testing
 import TensorCore
 import TestSupport
-import Data
+import Datasets
 
 @Suite(.serialized) struct NormalizationTests {
     @Test(arguments: [(1, 1, 1), (3, 1, 7), (257, 3, 5), (1000, 1, 13), (600, 3, 1)])

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TensorCore
 import TestSupport
-import Data
+import Datasets
 
 @Suite struct ImageFolderTests {
     /// A 3x2 grey image whose pixels are `base + i`.

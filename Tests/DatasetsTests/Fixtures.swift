@@ -2,7 +2,7 @@
 // scratch folder per test. No test reads anything outside its own temporary folder.
 import CZlib
 import Foundation
-import Data
+import Datasets
 
 /// A fresh temporary folder, removed when the value is released.
 final class TempDir {

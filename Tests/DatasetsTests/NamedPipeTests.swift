@@ -2,7 +2,7 @@
 // would otherwise wait forever for a writer.
 import Foundation
 import Testing
-import Data
+import Datasets
 #if canImport(Glibc)
 import Glibc
 #endif

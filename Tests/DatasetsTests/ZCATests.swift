@@ -3,7 +3,7 @@
 import Testing
 import TestSupport
 import TensorCore
-@testable import Data
+@testable import Datasets
 
 @Suite struct ZCATests {
     @Test(arguments: [1, 2, 5, 7]) func eigenMatchesJacobiTwin(_ n: Int) throws {

@@ -1,7 +1,7 @@
 // Finding named sets: search order, accepted sub-folder names, and the missing-set message.
 import Foundation
 import Testing
-import Data
+import Datasets
 
 @Suite struct DatasetLocatorTests {
     /// A locator that sees only the temporary folder: no real environment, home or system places.
