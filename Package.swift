@@ -29,7 +29,7 @@ let package = Package(
 
         // Numeric core.
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fastFlags),
-        .target(name: "TensorCore", dependencies: ["Kernels"], swiftSettings: fastFlags),
+        .target(name: "TensorCore", dependencies: ["Kernels", "Persistence"], swiftSettings: fastFlags),
         .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
         .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG", "CZlib"]),

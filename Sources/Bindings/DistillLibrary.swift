@@ -75,6 +75,11 @@ public enum DistillLibrary {
                     mtt = distill(data, method="mtt", ipc=1, experts=experts(data), budget="10m")
                     """) { args, context in
                 let dataset = try datasetArgument(args, 0)
+                let earlier = try resumedSet(args)
+                let name = args.isGiven("method") || earlier == nil ? try args.string("method").lowercased() : earlier!.synthetic.method
+                if let method = MethodRegistry.method(named: name) {
+                    return try distill(method, args, data: dataset, context: context)
+                }
                 var options = try DistillOptions(args, dataset: dataset)
                 let control = options.control
                 // Resuming: method, ipc, seed and every setting not given default to the set's.

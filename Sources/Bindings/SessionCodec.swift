@@ -60,7 +60,7 @@ struct SessionWriter {
             case let d as DatasetObject: return .dataset(d.stored)
             case let s as SplitObject: return .split(s.store(path: path, into: &blobs))
             case let m as ModelObject: return .model(m.store(path: path, into: &blobs))
-            case let s as SyntheticObject: return .synthetic(s.store(path: path, into: &blobs))
+            case let s as SyntheticObject: return .synthetic(try s.store(path: path, into: &blobs))
             case let r as ResultObject: return .result(r.result)
             case let e as ExpertsObject: return .experts(try e.store(path: path, into: &blobs))
             default: throw ScriptError("a \(object.typeName) cannot be saved in a session file")

@@ -154,6 +154,10 @@ struct StoredSynthetic: Codable {
     /// The run's loop state, so `distill(..., resume=set)` works after `load` (absent in
     /// sessions of sets that cannot be resumed).
     var resume: StoredResume?
+    /// Format 2: the run's state through the run-state codec (replaces `resume`).
+    var run: StoredRun?
+    /// Format 2: the method's typed results (format 1 kept them in `settings` and `learnedLR`).
+    var artifacts: MethodArtifacts?
 }
 
 /// `ResumeState` in a session file: method, settings, iteration count, generator words (hex),

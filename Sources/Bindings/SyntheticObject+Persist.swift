@@ -6,7 +6,7 @@ import Script
 import TensorCore
 
 extension SyntheticObject {
-    func store(path: String, into blobs: inout BlobTable) -> StoredSynthetic {
+    func store(path: String, into blobs: inout BlobTable) throws -> StoredSynthetic {
         let s = synthetic
         return StoredSynthetic(
             dataset: StoredDataset(name: dataset.name, provenance: dataset.provenance),
@@ -14,7 +14,8 @@ extension SyntheticObject {
             labels: s.labels, ipc: s.ipc, classNames: s.classNames, normalization: s.normalization,
             method: s.method, settings: s.settings, iterations: s.iterations,
             loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: s.learnedLR,
-            budgetSpent: s.budgetSpent, diverged: s.diverged, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) })
+            budgetSpent: s.budgetSpent, diverged: s.diverged, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) },
+            run: try s.run.map { try $0.stored(prefix: "\(path).run", into: &blobs) }, artifacts: s.artifacts)
     }
 
     private func storeResume(_ r: ResumeState, path: String, into blobs: inout BlobTable) -> StoredResume {
@@ -61,7 +62,44 @@ extension SyntheticObject {
         set.learnedLR = stored.learnedLR
         set.budgetSpent = stored.budgetSpent ?? false
         set.diverged = stored.diverged
-        set.resumeState = try stored.resume.map { try restoreResume($0, from: reader, path: path) }
+        set.artifacts = stored.artifacts ?? MethodArtifacts(format1: set)
+        if let run = stored.run {
+            set.run = try RunRecord(run, blobs: reader.blobs, label: reader.fileLabel) { reader.damaged($0, path: path) }
+        } else if let r = stored.resume, MethodRegistry.method(named: r.method) != nil {
+            // Format 1: the same fields, the state as named tensors, migrated by the method.
+            let run = StoredRun(method: r.method, config: r.config, step: r.step, rng: r.rng, loss: r.loss, state: nil,
+                               tensors: r.tensors.mapValues { $0.map { .object(["shape": .array($0.shape.map { .integer(Int64($0)) }), "blob": .string($0.blob)]) } },
+                               numbers: r.numbers)
+            set.run = try RunRecord(run, blobs: reader.blobs, label: reader.fileLabel) { reader.damaged($0, path: path) }
+        } else {
+            set.resumeState = try stored.resume.map { try restoreResume($0, from: reader, path: path) }
+        }
         return SyntheticObject(set, dataset: dataset)
+    }
+}
+
+extension SessionReader {
+    /// How a session file names a problem with a set's run state.
+    func damaged(_ problem: RunRecord.Problem, path: String) -> PersistenceError {
+        switch problem {
+        case .badGenerator:
+            return PersistenceError(.damaged, "\(fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
+        case .zeroGenerator:
+            return PersistenceError(.damaged, "\(fileLabel): the run state of '\(path)' has \(Checkpoint.degenerateGenerator)")
+        case .lossCount(let n, let steps):
+            return PersistenceError(.damaged, "\(fileLabel): the run state of '\(path)' has \(n) loss values for \(steps) iterations")
+        case .other(let text):
+            return PersistenceError(.damaged, "\(fileLabel): the run state of '\(path)': \(text)")
+        }
+    }
+}
+
+extension MethodArtifacts {
+    /// What a format 1 set kept as text: the seed, MTT's learned step size, the formation factor.
+    init(format1 set: SyntheticSet) {
+        self.init(seed: set.settings["seed"].flatMap { UInt64($0) })
+        learnedStepSize = set.learnedLR
+        formationFactor = set.settings["factor"].flatMap { Int($0) }
+        skipped = set.settings["skipped"].flatMap { Int($0) }
     }
 }

@@ -52,6 +52,13 @@ public struct Dataset: Sendable, Equatable {
     /// Number of classes.
     public var classCount: Int { classNames.count }
 
+    /// Whether the images are handwritten digits (MNIST and sets named after it, not
+    /// Fashion-MNIST): the papers leave flips out of their augmentation for these.
+    public var isDigits: Bool {
+        let n = name.lowercased()
+        return n.contains("mnist") && !n.contains("fashion")
+    }
+
     /// Images of this data set's space (normalised, or whitened) back in [0, 1] pixel units
     /// (not clamped), for pictures and pixel-space methods.
     public func pixels01(_ images: Tensor) throws -> Tensor {

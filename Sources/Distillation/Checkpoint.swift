@@ -65,39 +65,29 @@ public struct Checkpoint {
         stopping || step == total || step % every == 0
     }
 
-    // MARK: - File layout
-
-    struct TensorRef: Codable {
-        var shape: [Int]
-        var blob: String
-    }
-
-    struct Content: Codable {
-        var method: String
-        var config: JSONValue
-        var step: Int
-        /// The four xoshiro words, in hexadecimal (exact in any JSON reader).
-        var rng: [String]
-        var loss: String
-        var tensors: [String: [TensorRef]]
-        var numbers: [String: Double]
-    }
-
     static let kind = "checkpoint"
 
-    /// Writes `state` atomically, with the method and the config it belongs to.
+    /// Writes a training or evaluation state (named tensors and numbers) atomically, with the
+    /// method and the config it belongs to.
     public func save<Config: Encodable>(_ state: State, method: String, config: Config) throws {
         var blobs = BlobTable()
-        var refs: [String: [TensorRef]] = [:]
+        var tensors: [String: [JSONValue]] = [:]
         for name in state.tensors.keys.sorted() {
-            refs[name] = state.tensors[name]!.enumerated().map { i, t in
-                TensorRef(shape: t.shape, blob: blobs.add(state.tensors[name]!.count == 1 ? name : "\(name)[\(i)]", t.data))
+            tensors[name] = try state.tensors[name]!.enumerated().map { i, t in
+                try RunStateCodec.encode(t, prefix: state.tensors[name]!.count == 1 ? name : "\(name)[\(i)]", into: &blobs)
             }
         }
-        let content = Content(method: method, config: try JSONValue(encoding: config), step: state.step,
-                              rng: Checkpoint.hexWords(state.rng), loss: blobs.add("loss", state.loss),
-                              tensors: refs, numbers: state.numbers)
-        try ArchiveFile.write(content, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
+        let stored = StoredRun(method: method, config: try JSONValue(encoding: config), step: state.step,
+                               rng: Checkpoint.hexWords(state.rng), loss: blobs.add("loss", state.loss), state: nil,
+                               tensors: tensors, numbers: state.numbers)
+        try ArchiveFile.write(stored, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
+    }
+
+    /// Writes a distillation run's state (the method's typed state through the run-state codec).
+    public func save(_ record: RunRecord) throws {
+        var blobs = BlobTable()
+        let stored = try record.stored(prefix: "", into: &blobs)
+        try ArchiveFile.write(stored, kind: Checkpoint.kind, blobs: blobs, to: path, writer: writer)
     }
 
     /// Saves like `save`, but a failure (full disk, folder gone) does not end the run: it is
@@ -106,48 +96,62 @@ public struct Checkpoint {
     /// because the checkpoint could not be written.
     @discardableResult
     public func trySave<Config: Encodable>(_ state: State, method: String, config: Config) -> Bool {
+        attempt(step: state.step) { try save(state, method: method, config: config) }
+    }
+
+    /// `save(record)` that keeps a failure in `failure` instead of throwing.
+    @discardableResult
+    public func trySave(_ record: RunRecord) -> Bool {
+        attempt(step: record.step) { try save(record) }
+    }
+
+    private func attempt(step: Int, _ body: () throws -> Void) -> Bool {
         do {
-            try save(state, method: method, config: config)
+            try body()
             log.failure = nil
             return true
         } catch {
-            log.failure = "checkpoint not saved at step \(state.step): \((error as? PersistenceError)?.message ?? "\(error)")"
+            log.failure = "checkpoint not saved at step \(step): \((error as? PersistenceError)?.message ?? "\(error)")"
             return false
         }
     }
 
-    /// The state saved at `path`, or nil when there is no file yet. A file of another method,
-    /// or made with settings that differ in anything but `free` (fields that do not change
-    /// the steps already done, such as the number of iterations), is an error naming the fields.
-    public func load<Config: Encodable>(method: String, config: Config, free: Set<String> = ["iterations"]) throws -> State? {
+    /// The file's content when it exists and belongs to `method` with these settings (apart
+    /// from `free` fields, which do not change the steps already done); nil when there is no
+    /// file yet. Another method, or other settings, is an error naming the fields.
+    func read<Config: Encodable>(method: String, config: Config, free: Set<String>) throws -> (StoredRun, BlobStore)? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let (content, blobs) = try ArchiveFile.read(Content.self, kind: Checkpoint.kind, from: path)
-        guard content.method == method else {
-            throw PersistenceError(.mismatch, "checkpoint '\(path)' belongs to a \(content.method) run, not \(method) (HINT: give another checkpoint path)")
+        let (stored, blobs) = try ArchiveFile.read(StoredRun.self, kind: Checkpoint.kind, from: path)
+        guard stored.method == method else {
+            throw PersistenceError(.mismatch, "checkpoint '\(path)' belongs to a \(stored.method) run, not \(method) (HINT: give another checkpoint path)")
         }
-        let differences = try JSONValue(encoding: config).differences(from: content.config, ignoring: free)
+        let differences = try JSONValue(encoding: config).differences(from: stored.config, ignoring: free)
         guard differences.isEmpty else {
             throw PersistenceError(.mismatch, "checkpoint '\(path)' was made with other settings: \(differences.joined(separator: "; ")) (HINT: use the same settings to resume, or another checkpoint path to start afresh)")
         }
-        func damaged(_ what: String) -> PersistenceError {
-            PersistenceError(.damaged, "checkpoint file '\(path)': \(what)")
+        return (stored, blobs)
+    }
+
+    /// How a checkpoint file names a problem with its run state.
+    func damaged(_ problem: RunRecord.Problem) -> PersistenceError {
+        switch problem {
+        case .badGenerator: return PersistenceError(.damaged, "checkpoint file '\(path)': the generator state is not four 64-bit words")
+        case .zeroGenerator: return PersistenceError(.damaged, "checkpoint file '\(path)': it holds \(Checkpoint.degenerateGenerator) (HINT: delete the checkpoint to start afresh)")
+        case .lossCount(let n, let steps): return PersistenceError(.damaged, "checkpoint file '\(path)': \(n) loss values for \(steps) steps")
+        case .other(let text): return PersistenceError(.damaged, "checkpoint file '\(path)': \(text)")
         }
-        guard let rng = Checkpoint.generator(hexWords: content.rng) else { throw damaged("the generator state is not four 64-bit words") }
-        guard !Checkpoint.isDegenerate(rng) else { throw damaged("it holds \(Checkpoint.degenerateGenerator) (HINT: delete the checkpoint to start afresh)") }
-        guard content.step >= 0 else { throw damaged("negative step count \(content.step)") }
-        var tensors: [String: [Tensor]] = [:]
-        for (name, refs) in content.tensors {
-            tensors[name] = try refs.map { ref in
-                let values = try blobs.values(ref.blob)
-                guard (try? Tensor.checkShape(ref.shape, op: "checkpoint")) != nil, ref.shape.reduce(1, *) == values.count else {
-                    throw damaged("tensor '\(ref.blob)' has \(values.count) values for shape \(ref.shape)")
-                }
-                return Tensor(unchecked: ref.shape, data: values)
-            }
-        }
-        let loss = try blobs.values(content.loss)
-        guard loss.count == content.step else { throw damaged("\(loss.count) loss values for \(content.step) steps") }
-        return State(step: content.step, rng: rng, loss: loss, tensors: tensors, numbers: content.numbers)
+    }
+
+    /// The training or evaluation state saved at `path` (see `read` for the checks).
+    public func load<Config: Encodable>(method: String, config: Config, free: Set<String> = ["iterations"]) throws -> State? {
+        guard let (stored, blobs) = try read(method: method, config: config, free: free) else { return nil }
+        return try RunRecord.namedState(stored, blobs: blobs, label: "checkpoint file '\(path)'", problem: damaged)
+    }
+
+    /// The distillation run saved at `path`, format 1 files migrated (see `read` for the checks).
+    public func loadRun<Config: Encodable>(method: String, config: Config) throws -> RunRecord? {
+        guard let (stored, blobs) = try read(method: method, config: config, free: ["iterations"]) else { return nil }
+        return try RunRecord(stored, blobs: blobs, label: "checkpoint file '\(path)'", problem: damaged)
     }
 }
 

@@ -2,6 +2,7 @@
 // Differentiable colour, crop, cutout, flip, scale and rotate transforms with the reference
 // magnitudes; Siamese mode draws one set of parameters from a seed for a real and a synthetic batch.
 import Autograd
+import Datasets
 import TensorCore
 import Foundation
 
@@ -125,6 +126,37 @@ public struct DSA: Codable, Equatable, Sendable {
             var theta = [Float]()
             for a in angles { theta += [Foundation.cos(a), -Foundation.sin(a), 0, Foundation.sin(a), Foundation.cos(a), 0] }
             return try x.affineGridSample(theta: Tensor(unchecked: [n, 2, 3], data: theta))
+        }
+    }
+}
+
+extension DSA {
+    /// The papers' strategy for a data set: color_crop_cutout_flip_scale_rotate, without flips
+    /// on digits (a flipped digit is another digit or none).
+    public static func paperStrategy(for data: Dataset) -> String { data.isDigits ? digitsStrategy : defaultStrategy }
+
+    /// A strategy argument, "dsa" read as the papers' strategy for `data`.
+    public static func strategy(named text: String, for data: Dataset) -> String {
+        text.lowercased() == "dsa" ? paperStrategy(for: data) : text.lowercased()
+    }
+}
+
+extension MethodParameter {
+    /// `aug=`: a DSA strategy, "dsa" for the papers' strategy for the data set, or "none".
+    public static func augmentation(_ path: WritableKeyPath<Config, String>) -> Self {
+        Self("aug", .text, help: "chooses the DSA augmentation (\"dsa\", \"none\" or a strategy)") { c, v, context in
+            let strategy = DSA.strategy(named: try v.text("aug"), for: context.data)
+            _ = try DSA(strategy: strategy)
+            c[keyPath: path] = strategy
+        }
+    }
+
+    /// `aug=` for methods where "none" turns augmentation off (nil).
+    public static func augmentation(_ path: WritableKeyPath<Config, String?>) -> Self {
+        Self("aug", .text, help: "chooses the DSA augmentation (\"dsa\", \"none\" or a strategy)") { c, v, context in
+            let strategy = DSA.strategy(named: try v.text("aug"), for: context.data)
+            _ = try DSA(strategy: strategy)
+            c[keyPath: path] = strategy == "none" ? nil : strategy
         }
     }
 }

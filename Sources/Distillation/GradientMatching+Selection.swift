@@ -26,8 +26,8 @@ public enum RealSelection: Codable, Equatable, Sendable, CustomStringConvertible
 
     func validate(method: String) throws {
         guard case let .dream(interval, pool) = self else { return }
-        guard interval >= 1 else { throw TensorError("\(method): dream interval must be >= 1, got \(interval)") }
-        guard pool >= 0 else { throw TensorError("\(method): dream pool must be >= 0 (0 = every image), got \(pool)") }
+        guard interval >= 1 else { throw DistillError.setting("interval", "\(method): interval must be at least 1, got \(interval)") }
+        guard pool >= 0 else { throw DistillError.setting("pool", "\(method): pool must be 0 (every image) or more, got \(pool)") }
     }
 }
 
@@ -57,5 +57,35 @@ struct RealBatchSelector {
     func batch(ofClass c: Int, split: DatasetSplit, count: Int, rng: inout SeededRNG) throws -> Tensor {
         if !representatives.isEmpty { return try split.gather(representatives[c]).images }
         return try split.sample(ofClass: c, count: Swift.min(count, split.classIndex[c].count), rng: &rng)
+    }
+}
+
+extension MethodParameter {
+    /// `select=` ("random" or "dream"), then `interval=` and `pool=`, which tune DREAM's
+    /// selection. `dreamAlways` methods (DREAM itself) keep DREAM's selection for "random" too.
+    public static func selection(_ path: WritableKeyPath<Config, RealSelection>, dreamAlways: Bool = false) -> [Self] {
+        func tuned(_ c: Config, _ name: String) throws -> (Int, Int) {
+            guard case let .dream(interval, pool) = c[keyPath: path] else {
+                throw DistillError.setting(name, "interval= and pool= tune select=\"dream\"; this call selects random batches")
+            }
+            return (interval, pool)
+        }
+        return [
+            Self("select", .choice(["random", "dream"]), help: "chooses the real batches: random, or DREAM's representatives") { c, v, _ in
+                switch try v.text("select").lowercased() {
+                case "random": c[keyPath: path] = dreamAlways ? .dream : .random
+                case "dream": c[keyPath: path] = .dream
+                case let other: throw DistillError.setting("select", "unknown selection \"\(other)\" (expected one of: random, dream)")
+                }
+            },
+            Self("interval", .integer, help: "sets the iterations between DREAM's re-clusterings") { c, v, _ in
+                let (_, pool) = try tuned(c, "interval")
+                c[keyPath: path] = .dream(interval: try v.integer("interval"), pool: pool)
+            },
+            Self("pool", .integer, help: "sets the random images per class DREAM clusters (0: all)") { c, v, _ in
+                let (interval, _) = try tuned(c, "pool")
+                c[keyPath: path] = .dream(interval: interval, pool: try v.integer("pool"))
+            },
+        ]
     }
 }

@@ -18,10 +18,14 @@ public struct RunControl {
     /// A set returned by an earlier run of the same method and settings (the iteration count
     /// may grow): the run continues from its state, bit-identical to an unbroken run.
     public var resume: SyntheticSet?
+    /// Asked between iterations (and between steps of long ones): true stops the run, which
+    /// returns what it made so far, marked interrupted. The language passes Ctrl-C here.
+    public var isCancelled: () -> Bool
 
-    public init(budget: Double? = nil, resume: SyntheticSet? = nil) {
+    public init(budget: Double? = nil, resume: SyntheticSet? = nil, isCancelled: @escaping () -> Bool = { Interrupt.isRequested }) {
         self.budget = budget
         self.resume = resume
+        self.isCancelled = isCancelled
     }
 
     /// Seconds from text such as "90", "90s", "10m", "1.5h".

@@ -32,6 +32,10 @@ public struct SyntheticSet: Sendable {
     public var checkpointFailure: String?
     /// Learned training learning rate (MTT), used by evaluation when present.
     public var learnedLR: Float?
+    /// What the method left besides the images, typed (step sizes, formation factor, seed).
+    public var artifacts = MethodArtifacts()
+    /// The state of the run's last complete iteration, so `RunControl.resume` can continue it.
+    public var run: RunRecord?
 
     public var classCount: Int { classNames.count }
     public var imageShape: [Int] { Array(images.shape.dropFirst()) }

@@ -15,7 +15,7 @@ public enum ArchiveFile {
     /// line-ending conversion), Ctrl-Z and LF, after PNG's signature.
     public static let magic: [UInt8] = [0x89, 0x44, 0x44, 0x53, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The format version this program writes and the newest it reads.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     /// Magic, version (u32), manifest length (u64), manifest CRC-32 (u32).
     public static let headerSize = 24
     /// Manifests larger than this are taken as damage rather than allocated.

@@ -6,7 +6,7 @@ import Foundation
 ///
 ///     let a = try JSONValue(encoding: configA), b = try JSONValue(encoding: configB)
 ///     a.differences(from: b)   // ["lr: 1 here, 0.5 there"]
-public indirect enum JSONValue: Codable, Equatable, CustomStringConvertible {
+public indirect enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
     case integer(Int64)

@@ -68,10 +68,10 @@ final class StepLog: ProgressSink {
             let p = e as? PersistenceError
             return p?.kind == .mismatch && p?.message.contains("learningRate: 0.5 here, 1 there; model.width: 16 here, 8 there") == true
         }
-        #expect(throws: TensorError.self) { _ = try DistributionMatching.run(data, config: config(iterations: 1), checkpoint: cp) }
-        let state = try #require(try cp.load(method: "dm", config: config(iterations: 2)))
-        #expect(throws: PersistenceError.self) { _ = try cp.load(method: "dc", config: config(iterations: 2)) }
-        #expect(state.step == 2 && state.loss.count == 2 && state.tensors["velocity"]?.count == 1)
+        #expect(throws: DistillError.self) { _ = try DistributionMatching.run(data, config: config(iterations: 1), checkpoint: cp) }
+        let state = try #require(try cp.loadRun(method: "dm", config: config(iterations: 2)))
+        #expect(throws: PersistenceError.self) { _ = try cp.loadRun(method: "dc", config: config(iterations: 2)) }
+        #expect(state.step == 2 && state.loss.count == 2 && (state.state as? DMMethod.State)?.velocity?.count == 1)
     }
 
     @Test func damagedCheckpointIsAnErrorAndFailedWritesKeepTheOldOne() throws {
@@ -101,9 +101,11 @@ final class StepLog: ProgressSink {
         var blobs = BlobTable()
         let images = blobs.add("images", [1, 2, 3, 4])
         let loss = blobs.add("loss", [])
-        let content = Checkpoint.Content(method: "dm", config: try JSONValue(encoding: config(iterations: 2)), step: 0,
-                                         rng: Checkpoint.hexWords(SeededRNG(seed: 1)), loss: loss,
-                                         tensors: ["images": [.init(shape: [1 << 32, 1 << 32, 4], blob: images)]], numbers: [:])
+        // A format 1 checkpoint (named tensors).
+        let content = StoredRun(method: "dm", config: try JSONValue(encoding: config(iterations: 2)), step: 0,
+                                rng: Checkpoint.hexWords(SeededRNG(seed: 1)), loss: loss, state: nil,
+                                tensors: ["images": [.object(["shape": .array([.integer(1 << 32), .integer(1 << 32), .integer(4)]), "blob": .string(images)])]],
+                                numbers: [:])
         let path = folder + "/huge.ddcheckpoint"
         try Data(ArchiveFile.encode(content, kind: Checkpoint.kind, blobs: blobs)).write(to: URL(fileURLWithPath: path))
         #expect {

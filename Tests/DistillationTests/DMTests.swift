@@ -41,7 +41,7 @@ import NeuralNet
         let data = try bandDataset()
         var c = smallConfig()
         c.ipc = 0
-        #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: c) }
         c = smallConfig(ipc: 50)
         #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: c) }
         c = smallConfig()

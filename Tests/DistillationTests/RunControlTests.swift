@@ -58,13 +58,13 @@ import NeuralNet
         let part = try DistributionMatching.run(data, config: dmConfig(iterations: 2))
         var other = dmConfig(iterations: 4)
         other.learningRate = 0.5
-        let e = #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: other, control: RunControl(resume: part)) }
+        let e = #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: other, control: RunControl(resume: part)) }
         #expect(e?.message.contains("other settings") == true, "\(e?.message ?? "")")
         let fewer = dmConfig(iterations: 1)
-        #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: fewer, control: RunControl(resume: part)) }
+        #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: fewer, control: RunControl(resume: part)) }
         var fresh = part
-        fresh.resumeState = nil
-        let none = #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: dmConfig(), control: RunControl(resume: fresh)) }
+        fresh.run = nil
+        let none = #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: dmConfig(), control: RunControl(resume: fresh)) }
         #expect(none?.message.contains("holds no run state") == true)
     }
 
@@ -100,7 +100,7 @@ import NeuralNet
             var short = c
             short.iterations = 4
             let part = try DistributionMatching.run(data, config: short)
-            #expect(part.resumeState?.state.tensors["dream_representatives"]?.count == data.classCount)
+            #expect((part.run?.state as? DMMethod.State)?.representatives?.count == data.classCount)
             let rest = try DistributionMatching.run(data, config: c, control: RunControl(resume: part))
             #expect(rest.images == syn.images, "\(features)")
         }
