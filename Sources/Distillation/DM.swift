@@ -173,7 +173,7 @@ public struct DMMethod: DistillationMethod {
     public static var parameters: [MethodParameter<DMConfig>] {
         [.integer("iterations", \.iterations, help: "sets the iterations"),
          .number("lr", \.learningRate, help: "sets the images' learning rate"),
-         .batch("batch_real", \.batchReal, help: "sets the real images per class and iteration", most: MethodParameter<DMConfig>.largestClass),
+         .batch("batch_real", \.batchReal, help: "sets the real images per class and iteration", most: largestClass),
          .choice("init", \.initialization, help: "chooses how the images start"),
          .augmentation(\.dsa),
          .model(\.model)]

@@ -155,6 +155,8 @@ public enum IDC {
             return try iteration(&s, split: split, classes: classes, config: config, setup: setup, rng: &rng, report: report)
         }
         result.images = try setup.normalization.normalized(state.pixels)
+        result.artifacts = MethodArtifacts(seed: config.seed)
+        result.artifacts.formationFactor = config.factor
         return result
     }
 

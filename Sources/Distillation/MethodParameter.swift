@@ -105,10 +105,16 @@ extension MethodParameter {
         }
     }
 
-    /// The images of the largest class of the train split.
-    public static func largestClass(_ context: ParameterContext) -> (Int, String) {
-        (context.data.train.classIndex.map(\.count).max() ?? 0, "images of the largest class")
-    }
+}
+
+/// The limit of a per-class real batch: the images of the largest class of the train split.
+public func largestClass(_ context: ParameterContext) -> (Int, String) {
+    (context.data.train.classIndex.map(\.count).max() ?? 0, "images of the largest class")
+}
+
+/// The limit of a batch drawn from the whole train split.
+public func wholeSplit(_ context: ParameterContext) -> (Int, String) {
+    (context.data.train.count, "images of the train split")
 }
 
 extension ParameterValue {

@@ -1,11 +1,11 @@
 // The training images of a synthetic set: the stored images themselves, or for IDC/DREAM sets
-// (settings["factor"] > 1) every stored image decoded into factor² tiles. Decoding is in IDC+Formation.
+// (a formation factor > 1) every stored image decoded into factor² tiles. Decoding is in IDC+Formation.
 import Autograd
 import TensorCore
 
 extension SyntheticSet {
-    /// Multi-formation factor recorded by IDC/DREAM (`settings["factor"]`); 1 otherwise.
-    public var formationFactor: Int { Int(settings["factor"] ?? "1") ?? 1 }
+    /// Multi-formation factor recorded by IDC/DREAM (`artifacts.formationFactor`); 1 otherwise.
+    public var formationFactor: Int { artifacts.formationFactor ?? 1 }
 
     /// The images and labels a network trains on: for a set with factor f > 1, f² decoded images
     /// per stored image (tile-major, as IDC's evaluation loader); otherwise the images as stored.

@@ -31,7 +31,10 @@ public struct SyntheticSet: Sendable {
     /// Set when the run's last checkpoint save failed (the run went on; the file is stale).
     public var checkpointFailure: String?
     /// Learned training learning rate (MTT), used by evaluation when present.
-    public var learnedLR: Float?
+    public var learnedLR: Float? {
+        get { artifacts.learnedStepSize }
+        set { artifacts.learnedStepSize = newValue }
+    }
     /// What the method left besides the images, typed (step sizes, formation factor, seed).
     public var artifacts = MethodArtifacts()
     /// The state of the run's last complete iteration, so `RunControl.resume` can continue it.
