@@ -75,19 +75,22 @@ public enum SyntheticInit: String, Codable, Sendable, CaseIterable {
 }
 
 extension SyntheticSet {
+    /// The data error of a class with fewer training images than a method starts from.
+    static func fewerImages(_ split: DatasetSplit, _ c: Int, _ ipc: Int) -> DistillError {
+        DistillError(.data, "distill: class \(c) has \(split.classIndex[c].count) training images, fewer than ipc \(ipc)", argument: "ipc")
+    }
+
     /// Starting images for `ipc` per class drawn from `split`; `model` is the network whose
     /// embeddings k-means clusters (`.kmeans` only).
     static func initialImages(_ split: DatasetSplit, ipc: Int, classes: Int, mode: SyntheticInit,
                               model: ModelSpec = .convNet3, rng: inout SeededRNG) throws -> Tensor {
-        guard ipc >= 1 else { throw TensorError("distill: ipc must be >= 1, got \(ipc)") }
+        guard ipc >= 1 else { throw DistillError.setting("ipc", "distill: ipc must be at least 1, got \(ipc)") }
         switch mode {
         case .kmeans:
             let net = try model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
             var idx: [Int] = []
             for c in 0..<classes {
-                guard split.classIndex[c].count >= ipc else {
-                    throw TensorError("distill: class \(c) has \(split.classIndex[c].count) training images, fewer than ipc \(ipc)")
-                }
+                guard split.classIndex[c].count >= ipc else { throw fewerImages(split, c, ipc) }
                 idx += try DREAM.representatives(net, split: split, ofClass: c, count: ipc, rng: &rng)
             }
             return try split.gather(idx).images
@@ -96,9 +99,7 @@ extension SyntheticSet {
         case .real:
             var idx: [Int] = []
             for c in 0..<classes {
-                guard split.classIndex[c].count >= ipc else {
-                    throw TensorError("distill: class \(c) has \(split.classIndex[c].count) training images, fewer than ipc \(ipc)")
-                }
+                guard split.classIndex[c].count >= ipc else { throw fewerImages(split, c, ipc) }
                 idx += try split.randomIndices(ofClass: c, count: ipc, rng: &rng)
             }
             return try split.gather(idx).images

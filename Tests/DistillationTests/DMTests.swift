@@ -43,7 +43,7 @@ import NeuralNet
         c.ipc = 0
         #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: c) }
         c = smallConfig(ipc: 50)
-        #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DistributionMatching.run(data, config: c) }
         c = smallConfig()
         c.dsa = "color_zoom"
         #expect(throws: TensorError.self) { try DistributionMatching.run(data, config: c) }
