@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 // Distillery: a notebook-style scripting REPL for dataset distillation.
 // Module order follows the data flow (docs/architecture.md): Kernels -> TensorCore -> Autograd
-// -> NeuralNet -> Distillation; Datasets and ImageIO need only TensorCore; Script knows nothing
-// numeric; Bindings is the one place where both worlds meet.
+// -> NeuralNet -> Distillation; Datasets and ImageIO sit on TensorCore beside the network side;
+// Script knows nothing numeric; Bindings is the one place where both worlds meet.
+// Every target lists each package module its files import, no more: scripts/check-imports
+// (run by the test suite) fails on an import that is not declared here.
 import PackageDescription
 
 /// Kernels are compiled with optimisation for the host CPU even in debug builds, so the test
@@ -30,11 +32,11 @@ let package = Package(
         // Numeric core.
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fastFlags),
         .target(name: "TensorCore", dependencies: ["Kernels", "Persistence"], swiftSettings: fastFlags),
-        .target(name: "Autograd", dependencies: ["TensorCore"], swiftSettings: fastFlags),
-        .target(name: "NeuralNet", dependencies: ["Autograd"], swiftSettings: fastFlags),
-        .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG", "CZlib"]),
-        .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CZlib"], swiftSettings: fastFlags),
-        .target(name: "Distillation", dependencies: ["NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
+        .target(name: "Autograd", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "Autograd"], swiftSettings: fastFlags),
+        .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG"]),
+        .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CBLAS", "CZlib"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
         // Session files and checkpoints: the container format, atomic writes.
         .target(name: "Persistence", dependencies: ["CZlib"]),
 
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence"]),
         .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
-            "Notebook", "Bindings", "Script", "TensorCore",
+            "Notebook", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Fuzz harnesses (docs/fuzzing.md): replays files in the normal build; scripts/fuzz builds
@@ -55,18 +57,19 @@ let package = Package(
 
         // Tests: one target per module, plus shared helpers.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Kernels", "TestSupport"]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "TestSupport"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["Kernels", "TensorCore", "TestSupport"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Kernels", "TensorCore", "Autograd", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Kernels", "TensorCore", "Datasets", "CZlib", "TestSupport"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
+                                                        "Persistence", "Distillation", "TestSupport"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["TensorCore", "Persistence", "ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Datasets", "ImageIO", "Kernels", "Script", "TensorCore"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Bindings", "Script", "TensorCore"],
+        .testTarget(name: "NotebookTests", dependencies: ["Script", "Bindings", "Persistence", "Notebook"],
                     resources: [.copy("Transcripts")]),
     ],
     swiftLanguageModes: [.v5]

@@ -162,7 +162,7 @@ public enum DatasetCondensation {
                     net, params, realGradients: target, synthetic: synX, labels: [Int](repeating: c, count: ipc),
                     mode: mode, distance: config.distance, include: include)
                 let g = try gradients(of: loss, wrt: [syn])[0].value
-                grad.data.withUnsafeMutableBufferPointer { dst in
+                grad.withUnsafeMutableValues { dst in
                     g.data.withUnsafeBufferPointer { src in
                         (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
                     }

@@ -235,7 +235,7 @@ public enum IDC {
                 // The optimiser holds every image: the other classes' rows get a zero gradient
                 // and move by their momentum, as PyTorch's SGD does after zero_grad().
                 var grad = Tensor.zeros(like: state.pixels)
-                grad.data.withUnsafeMutableBufferPointer { dst in
+                grad.withUnsafeMutableValues { dst in
                     g.data.withUnsafeBufferPointer { src in
                         (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
                     }

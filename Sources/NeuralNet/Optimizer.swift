@@ -43,7 +43,7 @@ public struct SGD: Sendable {
             }
             let (lr, mu, wd) = (learningRate, momentum, weightDecay)
             if mu == 0 {
-                params[i].data.withUnsafeMutableBufferPointer { p in
+                params[i].withUnsafeMutableValues { p in
                     grads[i].data.withUnsafeBufferPointer { g in
                         for j in p.indices { p[j] -= lr * (g[j] + wd * p[j]) }
                     }
@@ -51,9 +51,12 @@ public struct SGD: Sendable {
                 continue
             }
             if first { vel.append(Tensor.zeros(like: params[i])) }
-            params[i].data.withUnsafeMutableBufferPointer { p in
+            guard i < vel.count, vel[i].shape == params[i].shape else {
+                throw TensorError("sgd: momentum buffer \(i < vel.count ? vel[i].shape.shapeText : "missing") for parameter \(params[i].shape.shapeText)")
+            }
+            params[i].withUnsafeMutableValues { p in
                 grads[i].data.withUnsafeBufferPointer { g in
-                    vel[i].data.withUnsafeMutableBufferPointer { v in
+                    vel[i].withUnsafeMutableValues { v in
                         for j in p.indices {
                             let d = g[j] + wd * p[j]
                             v[j] = first ? d : mu * v[j] + d
@@ -103,13 +106,24 @@ public struct Adam: Sendable {
             guard params[i].shape == grads[i].shape else {
                 throw TensorError("adam: gradient \(grads[i].shape.shapeText) for parameter \(params[i].shape.shapeText)")
             }
+            guard i < m.count, i < v.count, m[i].shape == params[i].shape, v[i].shape == params[i].shape else {
+                throw TensorError("adam: moment buffers do not match parameter \(i) of shape \(params[i].shape.shapeText)")
+            }
             let (b1, b2, lr, eps, wd) = (beta1, beta2, learningRate, epsilon, weightDecay)
-            for j in 0..<params[i].count {
-                let g = grads[i].data[j] + wd * params[i].data[j]
-                m[i].data[j] = b1 * m[i].data[j] + (1 - b1) * g
-                v[i].data[j] = b2 * v[i].data[j] + (1 - b2) * g * g
-                let mh = m[i].data[j] / bc1, vh = v[i].data[j] / bc2
-                params[i].data[j] -= lr * mh / (vh.squareRoot() + eps)
+            params[i].withUnsafeMutableValues { p in
+                grads[i].data.withUnsafeBufferPointer { gs in
+                    m[i].withUnsafeMutableValues { ms in
+                        v[i].withUnsafeMutableValues { vs in
+                            for j in p.indices {
+                                let g = gs[j] + wd * p[j]
+                                ms[j] = b1 * ms[j] + (1 - b1) * g
+                                vs[j] = b2 * vs[j] + (1 - b2) * g * g
+                                let mh = ms[j] / bc1, vh = vs[j] / bc2
+                                p[j] -= lr * mh / (vh.squareRoot() + eps)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

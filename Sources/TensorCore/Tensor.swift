@@ -11,8 +11,9 @@
 public struct Tensor: Sendable, Equatable {
     /// Extent of each axis; `[]` is a scalar.
     public private(set) var shape: [Int]
-    /// Elements in row-major order; `data.count == shape.product`.
-    public var data: [Float]
+    /// Elements in row-major order; `data.count == shape.product`. Other modules write
+    /// elements through `withUnsafeMutableValues` or `replaceValues`, which keep the count.
+    public internal(set) var data: [Float]
 
     /// A tensor of the given shape holding `data` (row-major).
     public init(shape: [Int], data: [Float]) throws {
@@ -130,6 +131,22 @@ public struct Tensor: Sendable, Equatable {
     public init(checkedShape shape: [Int], op: String, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) throws {
         try Tensor.checkShape(shape, op: op)
         self.init(uninitializedShape: shape, body)
+    }
+
+    /// Calls `body` with the elements, to write them in place; the storage is copied first only
+    /// when another tensor shares it. The buffer is passed by value, so it cannot be resized.
+    ///
+    ///     x.withUnsafeMutableValues { p in for j in p.indices { p[j] *= 2 } }
+    public mutating func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try data.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
+    /// Replaces every element (row-major); throws unless `values` has exactly `count` elements.
+    public mutating func replaceValues(_ values: [Float]) throws {
+        guard values.count == data.count else {
+            throw TensorError("replace values: tensor of shape \(shape.shapeText) needs \(data.count) elements, got \(values.count)")
+        }
+        data = values
     }
 
     /// Element at a multi-index (checked).

@@ -148,8 +148,8 @@ func numericalGradientCheck(_ x: Tensor, eps: Float = 1e-2, _ f: (Tensor) throws
     var out = [Float](repeating: 0, count: x.count)
     for i in 0..<x.count {
         var p = x, m = x
-        p.data[i] += eps
-        m.data[i] -= eps
+        p.withUnsafeMutableValues { $0[i] += eps }
+        m.withUnsafeMutableValues { $0[i] -= eps }
         out[i] = Float((Double(try f(p)) - Double(try f(m))) / (2 * Double(eps)))
     }
     return out

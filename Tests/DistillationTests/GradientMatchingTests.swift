@@ -87,8 +87,8 @@ import NeuralNet
         let analytic = try gradients(of: try f(xv), wrt: [xv])[0].value
         func numeric(_ i: Int, _ eps: Float) throws -> Double {
             var xp = x, xm = x
-            xp.data[i] += eps
-            xm.data[i] -= eps
+            xp.withUnsafeMutableValues { $0[i] += eps }
+            xm.withUnsafeMutableValues { $0[i] -= eps }
             return (Double(try f(Variable(xp)).value.data[0]) - Double(try f(Variable(xm)).value.data[0])) / Double(2 * eps)
         }
         var skipped = 0

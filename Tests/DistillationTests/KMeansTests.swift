@@ -153,7 +153,7 @@ func gaussianBlobs(_ centres: [[Float]], perBlob: Int, spread: Float, seed: UInt
         #expect(message { _ = try KMeans.fit(Tensor(unchecked: [10], data: x.data.prefix(10).map { $0 }), k: 2, rng: &rng) }.contains("must be a matrix"))
         #expect(message { _ = try KMeans.fit(Tensor(unchecked: [0, 3], data: []), k: 1, rng: &rng) }.contains("no rows"))
         var bad = x
-        bad.data[7] = .nan
+        bad.withUnsafeMutableValues { $0[7] = .nan }
         #expect(message { _ = try KMeans.fit(bad, k: 2, rng: &rng) }.contains("row 2 holds nan"))
         #expect(message { _ = try KMeans.nearest(x, to: testTensor([2, 4], seed: 1)) }.contains("centroids have 4 features, points have 3"))
     }

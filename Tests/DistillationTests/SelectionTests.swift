@@ -11,7 +11,7 @@ import NeuralNet
     /// Features with an offset and unequal scales, so centring and ordering both matter.
     func features(_ n: Int, _ d: Int, seed: UInt64) -> Tensor {
         var t = testTensor([n, d], seed: seed)
-        for i in 0..<n { for j in 0..<d { t.data[i * d + j] = 3 + Float(j + 1) * t.data[i * d + j] } }
+        t.withUnsafeMutableValues { v in for i in 0..<n { for j in 0..<d { v[i * d + j] = 3 + Float(j + 1) * v[i * d + j] } } }
         return t
     }
 

@@ -44,8 +44,8 @@ import NeuralNet
         var worst = 0.0
         for i in 0..<images.count {
             var xp = images, xm = images
-            xp.data[i] += eps
-            xm.data[i] -= eps
+            xp.withUnsafeMutableValues { $0[i] += eps }
+            xm.withUnsafeMutableValues { $0[i] -= eps }
             let numeric = (try lossAt(xp, lr) - lossAt(xm, lr)) / (2 * Double(eps))
             let analytic = Double(r.gradients[0].data[i])
             #expect(abs(numeric - analytic) <= 2e-3 + 3e-2 * abs(numeric), "image element \(i): analytic \(analytic), numeric \(numeric)")
@@ -98,7 +98,7 @@ import NeuralNet
         for i in elements {
             let numeric = try smoothDifference(eps: 5e-3, zero: Double(result.loss), tolerance: tolerance) { d in
                 var x = images
-                x.data[i] += d
+                x.withUnsafeMutableValues { $0[i] += d }
                 return try loss(x, raw)
             }
             guard let numeric else { continue }
@@ -113,7 +113,7 @@ import NeuralNet
         for k in 0..<raw.count {
             let numeric = try smoothDifference(eps: 5e-3, zero: Double(result.loss), tolerance: tolerance) { d in
                 var r = raw
-                r.data[k] += d
+                r.withUnsafeMutableValues { $0[k] += d }
                 return try loss(images, r)
             }
             guard let numeric else { continue }

@@ -140,6 +140,40 @@ import Autograd
         #expect(closenessFailure(p[0].data, [0.99, 2.01, 2.99], atol: 1e-4) == nil)
     }
 
+    /// The update writes the parameters' own storage (no copy per step) unless another tensor
+    /// shares it, which then keeps its values.
+    @Test func stepsUpdateInPlaceAndRespectCopies() throws {
+        func address(_ t: inout Tensor) -> UInt { t.withUnsafeMutableValues { UInt(bitPattern: $0.baseAddress) } }
+        let g = [try Tensor(shape: [3], data: [0.5, -0.25, 1])]
+        var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        var adam = Adam(learningRate: 0.01)
+        for step in [{ (p: inout [Tensor]) in try sgd.step(&p, g) }, { (p: inout [Tensor]) in try adam.step(&p, g) }] {
+            var p = [try Tensor(shape: [3], data: [1, 2, 3])]
+            let before = address(&p[0])
+            try step(&p)
+            try step(&p)
+            #expect(address(&p[0]) == before)
+            let kept = p[0]
+            let values = kept.data.map { $0 }  // a buffer of its own
+            try step(&p)
+            #expect(kept.data == values)
+            #expect(p[0].data != values)
+            #expect(address(&p[0]) != before)
+        }
+    }
+
+    @Test func restoredBuffersOfTheWrongShapeThrow() throws {
+        var p = [try Tensor(shape: [2], data: [1, 2])]
+        let g = [try Tensor(shape: [2], data: [1, 1])]
+        var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+        sgd.restore(velocity: [try Tensor.zeros([3])])
+        #expect(throws: TensorError.self) { try sgd.step(&p, g) }
+        var adam = Adam()
+        adam.restore(step: 1, m: [try Tensor.zeros([2])], v: [try Tensor.zeros([1])])
+        #expect(throws: TensorError.self) { try adam.step(&p, g) }
+        #expect(p[0].data == [1, 2])
+    }
+
     @Test func scheduleDecaysAtMilestones() {
         let s = LRSchedule.multiStep(milestones: [5, 8], factor: 0.1)
         #expect(s.rate(base: 1, epoch: 4) == 1)

@@ -23,8 +23,8 @@ public func gradCheck(
     for (k, x) in inputs.enumerated() {
         for i in 0..<x.count {
             var xp = inputs, xm = inputs
-            xp[k].data[i] += eps
-            xm[k].data[i] -= eps
+            xp[k].withUnsafeMutableValues { $0[i] += eps }
+            xm[k].withUnsafeMutableValues { $0[i] -= eps }
             let fp = Double(try scalarize(try f(xp.map { Variable($0) }), seed: 99).value.data[0])
             let fm = Double(try scalarize(try f(xm.map { Variable($0) }), seed: 99).value.data[0])
             let numeric = (fp - fm) / (2 * Double(eps))
