@@ -13,7 +13,7 @@ extension DistillLibrary {
         let earlier = try resumedSet(args)
         let ipc = try ipcArgument(args, earlier: earlier)
         try checkSpace(M.self, args, data: data, earlier: earlier)
-        var inputs = MethodInputs(note: { context.output.write("note: \($0)\n") })
+        var inputs = MethodInputs(note: { context.output.write("note: \($0)\n") }, progress: context.progress)
         if M.parameters.contains(where: { $0.kind == .experts }), case .host(let e as ExpertsObject) = args.value("experts") {
             inputs.experts = e.experts
         }
@@ -148,8 +148,7 @@ extension DistillLibrary {
     }
 
     /// Arguments of the methods still run by the old code (until they are plug-ins).
-    static let legacyArgumentNames = ["distance", "factor", "experts", "syn_steps", "expert_epochs", "max_start_epoch", "lr_lr",
-                                      "lr_teacher", "batch_syn", "memory", "steps", "epochs", "pretrain", "decay_every", "weights"]
+    static let legacyArgumentNames = ["distance", "factor"]
 }
 
 extension DistillationMethod {

@@ -1,6 +1,6 @@
 // The unrolled methods in the language: `experts(...)` (MTT's expert trajectories, trained or
-// loaded from a file), `distill(method="mtt"/"dd", ...)` options, and DD's evaluation protocol.
-// DistillLibrary.swift only dispatches here.
+// loaded from a file), the names of `distill`'s MTT and DD options, and DD's evaluation
+// protocol. The methods themselves are plug-ins (MTTMethod, DDMethod).
 import Autograd
 import Datasets
 import Distillation
@@ -133,71 +133,6 @@ extension DistillLibrary {
         guard differences.isEmpty else {
             throw ScriptError("experts file '\(file)' holds other experts: \(differences.joined(separator: "; ")) (HINT: give another file to train new ones)")
         }
-    }
-
-    /// `distill(data, method="mtt", experts=..., ...)`: the published preset for the data set
-    /// and ipc, overridden by the options given.
-    static func distillMTT(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
-                           resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
-        let experts: Experts
-        switch args.value("experts") {
-        case .host(let e as ExpertsObject): experts = e.experts
-        case .none: throw args.error(args.index("experts"), "method \"mtt\" needs experts=... (HINT: ex = experts(data, count=5, epochs=10))")
-        default: throw args.typeError(args.index("experts"), expected: "experts")
-        }
-        var c = MTTConfig.reference(for: dataset.name, ipc: ipc).config
-        c.model = experts.config.model
-        c.dsa = isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy
-        c.lrTeacher = experts.config.learningRate
-        c = try resumed.settings(for: "mtt", else: c)
-        c.seed = seed
-        var unusedBatch = 0
-        options.apply(&c.iterations, &c.lrImages, &unusedBatch, &c.initialization, &c.model)
-        if options.batchReal != nil { throw args.error(args.index("batch_real"), "method \"mtt\" has no real batch (HINT: batch_syn)") }
-        if let d = options.dsa { c.dsa = d }
-        if let v = try args.optionalInteger("syn_steps") { c.synSteps = v }
-        if let v = try args.optionalInteger("expert_epochs") { c.expertEpochs = v }
-        if let v = try args.optionalInteger("max_start_epoch") { c.maxStartEpoch = v }
-        if let v = try args.optionalNumber("lr_lr") { c.lrLR = Float(v) }
-        if let v = try args.optionalNumber("lr_teacher") { c.lrTeacher = Float(v) }
-        if let v = try args.optionalInteger("batch_syn") {
-            c.batchSyn = clampedBatch(v, "batch_syn", most: ipc * dataset.classCount, of: "synthetic images", args, context)
-        }
-        if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }
-        return try MTT.run(dataset, experts: experts, config: c, checkpoint: checkpoint, control: options.control, progress: context.progress)
-    }
-
-    /// `distill(data, method="dd", ...)`: the reference's defaults (LeNet for one-channel
-    /// images, AlexCifarNet otherwise; 10 steps x 3 epochs; random initialisation).
-    static func distillDD(_ args: Arguments, dataset: Dataset, ipc: Int, seed: UInt64, options: DistillOptions,
-                          resumed: ResumeState?, checkpoint: Checkpoint?, context: CallContext) throws -> SyntheticSet {
-        var c = DDConfig(ipc: ipc)
-        // The reference draws Xavier-normal weights with zero biases; a model= given keeps its own.
-        c.model = ModelSpec(kind: dataset.imageShape.first == 1 ? .lenet : .alexcifarnet, weights: .xavier)
-        if dataset.imageShape.first != 1 {
-            c.initialStepSize = 0.001
-            // AlexCifarNet's real batch dominates memory; chunked under checkpointing it needs
-            // a third (docs/methods.md) at about the same time per iteration.
-            c.memory = .checkpointed
-        }
-        c.steps = Swift.min(10, ipc)
-        let resuming = resumed?.method == "dd"
-        c = try resumed.settings(for: "dd", else: c)
-        c.seed = seed
-        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
-        if options.dsa != nil { throw args.error(args.index("aug"), "method \"dd\" uses no augmentation") }
-        if let v = try args.optionalInteger("steps") { c.steps = v }
-        if let v = try args.optionalInteger("epochs") { c.epochs = v }
-        if args.isGiven("init") { c.initialization = try choice(args, "init", DDInit.self) }
-        if let v = try args.optionalInteger("pretrain") { c.pretrainEpochs = v }
-        if let v = try args.optionalInteger("pool") { c.pool = v }
-        if args.isGiven("weights") { c.model.weights = try choice(args, "weights", WeightInit.self) }
-        // The reference halves the rate every 40 epochs of real data.
-        if !resuming { c.decayEvery = 40 * ((dataset.train.count + c.batchReal - 1) / Swift.max(c.batchReal, 1)) }
-        if let v = try args.optionalInteger("decay_every") { c.decayEvery = v }
-        if let v = try args.optionalNumber("lr_teacher") { c.initialStepSize = Float(v) }
-        if args.isGiven("memory") { c.memory = try choice(args, "memory", Unrolled.Memory.self) }
-        return try DD.run(dataset, config: c, checkpoint: checkpoint, control: options.control, progress: context.progress)
     }
 
     /// `evaluate(set, data)` on a DD set: the paper's protocol unless `protocol="standard"`;

@@ -155,10 +155,6 @@ public enum DistillLibrary {
                         options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
                         if selectGiven { c.selection = options.selection }
                         set = try IDC.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
-                    case "mtt":
-                        set = try distillMTT(args, dataset: dataset, ipc: ipc, seed: seed, options: options, resumed: resumed, checkpoint: checkpoint, context: context)
-                    case "dd":
-                        set = try distillDD(args, dataset: dataset, ipc: ipc, seed: seed, options: options, resumed: resumed, checkpoint: checkpoint, context: context)
                     default:
                         throw args.error(args.index("method"), "unknown method \"\(method)\" (available: dm, dc, dsa, idc, dream, mtt, dd)")
                     }

@@ -1,6 +1,8 @@
 // Synthetic sets in session files: images and loss history as blobs, labels, settings and
 // learned rates in the manifest, the data set they were made from by reference.
 import Distillation
+import Foundation
+import NeuralNet
 import Persistence
 import Script
 import TensorCore
@@ -95,11 +97,30 @@ extension SessionReader {
 }
 
 extension MethodArtifacts {
-    /// What a format 1 set kept as text: the seed, MTT's learned step size, the formation factor.
+    /// What a format 1 set kept as text: the seed, MTT's learned step size, the formation
+    /// factor, DD's learned steps.
     init(format1 set: SyntheticSet) {
         self.init(seed: set.settings["seed"].flatMap { UInt64($0) })
         learnedStepSize = set.learnedLR
         formationFactor = set.settings["factor"].flatMap { Int($0) }
         skipped = set.settings["skipped"].flatMap { Int($0) }
+        if set.method == "dd" { learnedSteps = LearnedSteps(format1: set.settings) }
+    }
+}
+
+extension LearnedSteps {
+    /// DD's learned steps from a format 1 set's settings (steps, epochs, step_lrs comma-joined,
+    /// init, pretrain_epochs, pool, model_spec as ModelSpec JSON, init_seed); nil when one is
+    /// missing or malformed (evaluation then says the set carries none).
+    init?(format1 s: [String: String]) {
+        func count(_ key: String) -> Int? { s[key].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
+        guard let steps = count("steps"), let epochs = count("epochs"), let pretrain = count("pretrain_epochs"), let pool = count("pool"),
+              let initialization = s["init"].flatMap({ DDInit(rawValue: $0) }), let seed = s["init_seed"].flatMap({ UInt64($0) }),
+              let spec = s["model_spec"], let model = try? JSONDecoder().decode(ModelSpec.self, from: Foundation.Data(spec.utf8)),
+              let text = s["step_lrs"] else { return nil }
+        let rates = text.split(separator: ",").compactMap { Float(String($0)) }
+        guard rates.count == text.split(separator: ",").count else { return nil }
+        self.init(steps: steps, epochs: epochs, rates: rates, initialization: initialization, pretrainEpochs: pretrain, pool: pool,
+                  model: model, initSeed: seed)
     }
 }

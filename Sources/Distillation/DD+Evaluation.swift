@@ -1,6 +1,7 @@
 // DD's own evaluation protocol (paper §3, reference test code): start from the distillation's
 // initialisation kind (the same fixed network, or fresh ones) and take the learned GD steps on
-// the distilled images with the learned step sizes; test on the real test split.
+// the distilled images with the learned step sizes; test on the real test split. What to repeat
+// is the set's typed `artifacts.learnedSteps`, never its settings text.
 import Autograd
 import Datasets
 import Foundation
@@ -8,53 +9,7 @@ import NeuralNet
 import TensorCore
 
 extension DD {
-    /// What a DD set's settings say about how to train on it.
-    public struct LearnedSteps: Equatable, Sendable {
-        public var steps: Int
-        public var epochs: Int
-        /// One step size per unrolled step (steps × epochs).
-        public var rates: [Float]
-        public var initialization: DDInit
-        public var pretrainEpochs: Int
-        public var pool: Int
-        public var model: ModelSpec
-        public var initSeed: UInt64
-
-        /// Reads them from a DD set; anything missing or malformed is an error naming it.
-        public init(_ set: SyntheticSet) throws {
-            guard set.method == "dd" else { throw TensorError("dd evaluation: the set was made by \(set.method), not dd") }
-            let s = set.settings
-            func field(_ k: String) throws -> String {
-                guard let v = s[k] else { throw TensorError("dd evaluation: the set's settings lack '\(k)'") }
-                return v
-            }
-            func int(_ k: String) throws -> Int {
-                guard let v = Int(try field(k)), v >= 0 else { throw TensorError("dd evaluation: setting '\(k)' is not a count") }
-                return v
-            }
-            steps = try int("steps")
-            epochs = try int("epochs")
-            pretrainEpochs = try int("pretrain_epochs")
-            pool = try int("pool")
-            guard let i = DDInit(rawValue: try field("init")) else { throw TensorError("dd evaluation: unknown init '\(s["init"] ?? "")'") }
-            initialization = i
-            guard let seed = UInt64(try field("init_seed")) else { throw TensorError("dd evaluation: setting 'init_seed' is not a seed") }
-            initSeed = seed
-            rates = try field("step_lrs").split(separator: ",").map {
-                guard let v = Float(String($0)), v.isFinite else { throw TensorError("dd evaluation: step size '\($0)' is not a number") }
-                return v
-            }
-            guard steps >= 1, epochs >= 1, rates.count == steps * epochs else {
-                throw TensorError("dd evaluation: \(rates.count) step sizes for \(steps) steps x \(epochs) epochs")
-            }
-            guard set.ipc % steps == 0 else { throw TensorError("dd evaluation: ipc \(set.ipc) is not a multiple of \(steps) steps") }
-            do {
-                model = try JSONDecoder().decode(ModelSpec.self, from: Foundation.Data(try field("model_spec").utf8))
-            } catch let e as TensorError { throw e } catch {
-                throw TensorError("dd evaluation: setting 'model_spec' is not a model description")
-            }
-        }
-    }
+    public typealias LearnedSteps = Distillation.LearnedSteps
 
     /// The paper's protocol: with a fixed initialisation, one run from that same network (it is
     /// deterministic); with random ones, `runs` fresh networks (pre-trained as in distillation
@@ -108,5 +63,20 @@ extension DD {
             let grads = try gradients(of: loss, wrt: params)
             for i in net.parameters.indices { net.parameters[i] = try net.parameters[i] - grads[i].value * lr }
         }
+    }
+}
+
+extension LearnedSteps {
+    /// A DD set's learned steps, checked to fit it: anything missing or malformed is an error.
+    public init(_ set: SyntheticSet) throws {
+        guard set.method == "dd" else { throw TensorError("dd evaluation: the set was made by \(set.method), not dd") }
+        guard let l = set.artifacts.learnedSteps else { throw TensorError("dd evaluation: the set carries no learned steps") }
+        guard l.steps >= 1, l.epochs >= 1, l.rates.count == l.steps * l.epochs else {
+            throw TensorError("dd evaluation: \(l.rates.count) step sizes for \(l.steps) steps x \(l.epochs) epochs")
+        }
+        if let bad = l.rates.first(where: { !$0.isFinite }) { throw TensorError("dd evaluation: step size \(bad) is not a number") }
+        guard l.pretrainEpochs >= 0, l.pool >= 0 else { throw TensorError("dd evaluation: pretrain epochs \(l.pretrainEpochs) or pool \(l.pool) out of range") }
+        guard set.ipc % l.steps == 0 else { throw TensorError("dd evaluation: ipc \(set.ipc) is not a multiple of \(l.steps) steps") }
+        self = l
     }
 }

@@ -49,78 +49,65 @@ public struct DDConfig: Codable, Equatable, Sendable {
     public var unrolledSteps: Int { steps * epochs }
 
     func validate() throws {
-        guard ipc >= 1 else { throw TensorError("dd: ipc must be >= 1, got \(ipc)") }
-        guard steps >= 1, epochs >= 1 else { throw TensorError("dd: steps and epochs must be >= 1, got \(steps) and \(epochs)") }
+        try DistillError.atLeast(ipc, 1, "ipc", method: "dd")
+        try DistillError.atLeast(steps, 1, "steps", method: "dd")
+        try DistillError.atLeast(epochs, 1, "epochs", method: "dd")
         guard ipc % steps == 0 else {
-            throw TensorError("dd: ipc \(ipc) is not a multiple of steps \(steps) (each step has ipc/steps images per class)")
+            throw DistillError.setting("steps", "dd: ipc \(ipc) is not a multiple of steps \(steps) (each step has ipc/steps images per class)")
         }
-        guard iterations >= 0 else { throw TensorError("dd: iterations must be >= 0, got \(iterations)") }
-        guard batchReal >= 1 else { throw TensorError("dd: batch_real must be >= 1, got \(batchReal)") }
-        guard learningRate > 0, learningRate.isFinite else { throw TensorError("dd: lr must be positive, got \(learningRate)") }
-        guard initialStepSize > 0, initialStepSize.isFinite else { throw TensorError("dd: step size must be positive, got \(initialStepSize)") }
-        guard pretrainEpochs >= 0, pool >= 1 else { throw TensorError("dd: pretrain epochs must be >= 0 and pool >= 1") }
-        guard decayEvery >= 0, decayFactor > 0 else { throw TensorError("dd: decay_every must be >= 0 and the factor positive") }
+        try DistillError.atLeast(iterations, 0, "iterations", method: "dd")
+        try DistillError.atLeast(batchReal, 1, "batch_real", method: "dd")
+        try DistillError.positive(learningRate, "lr", method: "dd")
+        try DistillError.positive(initialStepSize, "lr_teacher", method: "dd")
+        try DistillError.atLeast(pretrainEpochs, 0, "pretrain", method: "dd")
+        try DistillError.atLeast(pool, 1, "pool", method: "dd")
+        try DistillError.atLeast(decayEvery, 0, "decay_every", method: "dd")
+        guard decayFactor > 0 else { throw DistillError(.configuration, "dd: the decay factor must be positive, got \(decayFactor)") }
     }
 }
 
+extension DDConfig: MethodConfig {}
+
 public enum DD {
-    /// Distils `data.train` into `ipc` images per class and `steps × epochs` step sizes.
+    /// Distils `data.train` into `ipc` images per class and `steps × epochs` step sizes
+    /// (`MethodRun` of `DDMethod`; pre-training shows its progress on `progress`).
     public static func run(_ data: Dataset, config: DDConfig, checkpoint: Checkpoint? = nil,
                            control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try config.validate()
-        let split = data.train
-        let classes = data.classCount
-        var rng = SeededRNG(seed: config.seed)
-        var images = try SyntheticSet.initialImages(split, ipc: config.ipc, classes: classes, mode: config.imageInit, rng: &rng)
-        let starts = try startPool(data, config: config, seed: initSeed(config), progress: progress)
-        let raw0 = inverseSoftplus(config.initialStepSize)
-        let extras = LoopExtras(tensors: ["raw_lrs": [Tensor(unchecked: [config.unrolledSteps], data: .init(repeating: raw0, count: config.unrolledSteps))],
-                                          "adam_m": [], "adam_v": []],
-                                numbers: ["adam_step": 0, "skipped": 0])
-        var result = SyntheticSet(images: images, labels: SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc), ipc: config.ipc,
-                                  classNames: data.classNames, normalization: data.normalization, method: "dd")
-        var unused = SGD(learningRate: 1)
-        try ImageLoopState.run(method: "dd", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
-                               control: control, extras: extras, images: &images, optimizer: &unused, rng: &rng, result: &result) { images, _, rng, _ in
-            (try iteration(images: &images, extras: extras, split: split, starts: starts, config: config, rng: &rng), true)
-        }
-        result.images = images
-        let lrs = softplus(extras.tensors["raw_lrs"]![0].data)
-        result.settings = settings(config, lrs: lrs)
-        result.settings["skipped"] = "\(Int(extras.numbers["skipped"] ?? 0))"
-        return result
+        let inputs = MethodInputs(progress: progress)
+        try DDMethod.validate(config, data: data, inputs: inputs)
+        let method = try DDMethod(data: data, config: config, inputs: inputs)
+        return try MethodRun(method: method, data: data, config: config, checkpoint: checkpoint, control: control, progress: progress).run()
     }
 
     /// One DD iteration: start weights, unrolled steps on the distilled images, real-data loss,
     /// one Adam step on the images and raw step sizes. Returns the loss.
-    static func iteration(images: inout Tensor, extras: LoopExtras, split: DatasetSplit, starts: StartPool, config: DDConfig,
+    static func iteration(_ state: inout DDMethod.State, split: DatasetSplit, starts: StartPool, config: DDConfig,
                           rng: inout SeededRNG) throws -> Float {
-        let done = Int(extras.numbers["adam_step"] ?? 0) + Int(extras.numbers["skipped"] ?? 0)  // iterations done
+        let done = state.adamStep + state.skipped  // iterations done
         let net = try starts.draw(rng: &rng)
         let real = try split.gather(randomIndices(count: split.count, take: config.batchReal, rng: &rng))
-        let raw = extras.tensors["raw_lrs"]![0]
-        let r = try unrolledGradient(net: net, images: images, raw: raw, real: real, classes: split.classCount, config: config)
+        let r = try unrolledGradient(net: net, images: state.images, raw: state.rawLRs, real: real, classes: split.classCount, config: config)
         // A start network that diverges under the current step sizes gives a non-finite loss
         // or gradient: skip the update (counted) rather than poison images and step sizes.
         guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
-            extras.numbers["skipped", default: 0] += 1
+            state.skipped += 1
             return r.loss
         }
         var adam = Adam(learningRate: config.learningRate, beta1: 0.5, beta2: 0.999)
         if config.decayEvery > 0 {
             adam.learningRate *= Float(pow(Double(config.decayFactor), Double(done / config.decayEvery)))
         }
-        if let m = extras.tensors["adam_m"], let v = extras.tensors["adam_v"], !m.isEmpty {
-            adam.restore(step: Int(extras.numbers["adam_step"] ?? 0), m: m, v: v)
+        if let m = state.adamM, let v = state.adamV {
+            adam.restore(step: state.adamStep, m: m, v: v)
         }
-        var params = [images, raw]
+        var params = [state.images, state.rawLRs]
         try adam.step(&params, r.gradients)
-        images = params[0]
-        extras.tensors["raw_lrs"] = [params[1]]
-        extras.tensors["adam_m"] = adam.m
-        extras.tensors["adam_v"] = adam.v
-        extras.numbers["adam_step"] = Double(adam.step)
+        state.images = params[0]
+        state.rawLRs = params[1]
+        state.adamM = adam.m
+        state.adamV = adam.v
+        state.adamStep = adam.step
         return r.loss
     }
 
@@ -195,12 +182,19 @@ public enum DD {
 
     static func softplus(_ x: Variable) throws -> Variable { (x.exp() + 1).log() }
 
-    /// What evaluation needs to repeat the run's protocol, as the set's settings.
+    /// The run's settings as text (the display of a set; evaluation reads `learnedSteps`).
     static func settings(_ c: DDConfig, lrs: [Float]) -> [String: String] {
         let spec = (try? JSONEncoder().encode(c.model)).flatMap { String(data: $0, encoding: .utf8) } ?? ""
         return ["iterations": "\(c.iterations)", "steps": "\(c.steps)", "epochs": "\(c.epochs)", "batch_real": "\(c.batchReal)",
                 "lr": "\(c.learningRate)", "decay_every": "\(c.decayEvery)", "init": c.initialization.rawValue, "pretrain_epochs": "\(c.pretrainEpochs)",
                 "pool": "\(c.pool)", "model": c.model.description, "model_spec": spec, "init_seed": "\(initSeed(c))",
                 "step_lrs": lrs.map { "\($0)" }.joined(separator: ","), "memory": c.memory.rawValue, "seed": "\(c.seed)"]
+    }
+
+    /// What evaluation needs to repeat the run's protocol: the step layout, the step sizes
+    /// `rates` and the start networks.
+    static func learnedSteps(_ c: DDConfig, rates: [Float]) -> LearnedSteps {
+        LearnedSteps(steps: c.steps, epochs: c.epochs, rates: rates, initialization: c.initialization, pretrainEpochs: c.pretrainEpochs,
+                     pool: c.pool, model: c.model, initSeed: initSeed(c))
     }
 }

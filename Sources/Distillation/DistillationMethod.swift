@@ -102,10 +102,13 @@ public struct MethodInputs: @unchecked Sendable {
     public var experts: Experts?
     /// Notes for the user (a clamped batch...), printed by the caller.
     public var note: (String) -> Void
+    /// Where work before the first iteration reports progress (DD's pre-training).
+    public var progress: ProgressSink
 
-    public init(experts: Experts? = nil, note: @escaping (String) -> Void = { _ in }) {
+    public init(experts: Experts? = nil, note: @escaping (String) -> Void = { _ in }, progress: ProgressSink = SilentProgress()) {
         self.experts = experts
         self.note = note
+        self.progress = progress
     }
 }
 

@@ -16,11 +16,10 @@ enum ImageLoopState {
     /// last finished iteration). `images` are the optimised tensor as the method stores it.
     /// Long iterations report `stepsPerIteration` sub-steps each through the `report(step, loss)`
     /// callback they are given, so the progress bar moves within an iteration.
-    /// `control` adds a wall-clock budget and resuming from an earlier run's set; `extras`
-    /// holds tensors the method keeps between iterations (saved and restored with the rest).
+    /// `control` adds a wall-clock budget and resuming from an earlier run's set.
     static func run<Config: Encodable>(
         method: String, total: Int, config: Config, checkpoint: Checkpoint?, progress: ProgressSink,
-        stepsPerIteration: Int = 1, control: RunControl = RunControl(), extras: LoopExtras? = nil,
+        stepsPerIteration: Int = 1, control: RunControl = RunControl(),
         images: inout Tensor, optimizer: inout SGD, rng: inout SeededRNG, result: inout SyntheticSet,
         iteration: (inout Tensor, inout SGD, inout SeededRNG, (Int, Float) -> Void) throws -> (loss: Float, complete: Bool)
     ) throws {
@@ -34,11 +33,10 @@ enum ImageLoopState {
         }
         if let saved {
             try resume(from: saved, method: method, total: total, images: &images, optimizer: &optimizer, rng: &rng, result: &result)
-            try extras?.restore(from: saved, method: method)
             start = saved.step
         }
         // Whatever way the loop ends, the set carries the state of its last finished iteration.
-        var last = state(images, optimizer, rng, result, extras)
+        var last = state(images, optimizer, rng, result)
         defer {
             result.resumeState = ResumeState(method: method, config: configJSON, state: last)
             result.checkpointFailure = checkpoint?.failure
@@ -76,14 +74,13 @@ enum ImageLoopState {
                 images = last.tensors["images"]![0]
                 optimizer.restore(velocity: last.tensors["velocity"])
                 rng = last.rng
-                try extras?.restore(from: last, method: method)
                 result.diverged = "iteration \(it + 1) made \(bad) of \(images.count) image values non-finite (loss \(loss)); the set holds the images of iteration \(it)"
                 return
             }
             durations.append(clock.now - iterationBegan)
             result.loss.append(loss)
             result.iterations = it + 1
-            last = state(images, optimizer, rng, result, extras)
+            last = state(images, optimizer, rng, result)
             if steps == 1 { progress.update(step: it + 1, figures: [("loss", Double(loss))]) }
             let stopping = Interrupt.isRequested && it + 1 < total
             if let checkpoint, checkpoint.isDue(step: it + 1, of: total, stopping: stopping) {
@@ -100,16 +97,10 @@ enum ImageLoopState {
     }
 
     /// The state after the iterations `result` records.
-    static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet,
-                      _ extras: LoopExtras? = nil) -> Checkpoint.State {
+    static func state(_ images: Tensor, _ optimizer: SGD, _ rng: SeededRNG, _ result: SyntheticSet) -> Checkpoint.State {
         var tensors = ["images": [images]]
         if let v = optimizer.velocity { tensors["velocity"] = v }
-        var numbers: [String: Double] = [:]
-        if let extras {
-            tensors.merge(extras.tensors) { a, _ in a }
-            numbers = extras.numbers
-        }
-        return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors, numbers: numbers)
+        return Checkpoint.State(step: result.iterations, rng: rng, loss: result.loss, tensors: tensors, numbers: [:])
     }
 
     /// The state of an earlier run's set, checked to belong to this method and settings.
@@ -145,36 +136,6 @@ enum ImageLoopState {
         rng = saved.rng
         result.loss = saved.loss
         result.iterations = saved.step
-    }
-}
-
-/// Learnable state a method keeps besides the images and their SGD buffer (MTT's step size,
-/// DD's step sizes and Adam moments): saved in checkpoints with the images and put back on
-/// resume. A class, so the iteration closure updates the same box the loop saves.
-final class LoopExtras {
-    /// Named tensors; the names must not be "images" or "velocity".
-    var tensors: [String: [Tensor]]
-    var numbers: [String: Double]
-
-    init(tensors: [String: [Tensor]] = [:], numbers: [String: Double] = [:]) {
-        self.tensors = tensors
-        self.numbers = numbers
-    }
-
-    /// Takes back the saved values of every tensor and number this box holds; shapes must match
-    /// (a missing entry keeps its start value, as an optimiser buffer before its first step).
-    func restore(from saved: Checkpoint.State, method: String) throws {
-        for (name, now) in tensors {
-            guard let s = saved.tensors[name] else { continue }
-            guard s.count == now.count || now.isEmpty, zip(s, now).allSatisfy({ $0.shape == $1.shape }) else {
-                throw TensorError("\(method): the checkpoint's '\(name)' does not match this run")
-            }
-            tensors[name] = s
-        }
-        for name in saved.tensors.keys where tensors[name] == nil && name != "images" && name != "velocity" {
-            tensors[name] = saved.tensors[name]
-        }
-        numbers.merge(saved.numbers) { _, b in b }
     }
 }
 

@@ -53,82 +53,93 @@ public struct MTTConfig: Codable, Equatable, Sendable {
     }
 
     func validate() throws {
-        guard ipc >= 1 else { throw TensorError("mtt: ipc must be >= 1, got \(ipc)") }
-        guard iterations >= 0 else { throw TensorError("mtt: iterations must be >= 0, got \(iterations)") }
-        guard synSteps >= 1 else { throw TensorError("mtt: syn_steps must be >= 1, got \(synSteps)") }
-        guard expertEpochs >= 1, maxStartEpoch >= 1 else {
-            throw TensorError("mtt: expert_epochs and max_start_epoch must be >= 1, got \(expertEpochs) and \(maxStartEpoch)")
-        }
-        for (name, v) in [("lr", lrImages), ("lr_lr", lrLR), ("lr_teacher", lrTeacher)] where !(v > 0 && v.isFinite) {
-            throw TensorError("mtt: \(name) must be positive, got \(v)")
-        }
-        guard batchSyn >= 0 else { throw TensorError("mtt: batch_syn must be >= 0, got \(batchSyn)") }
+        try DistillError.atLeast(ipc, 1, "ipc", method: "mtt")
+        try DistillError.atLeast(iterations, 0, "iterations", method: "mtt")
+        try DistillError.atLeast(synSteps, 1, "syn_steps", method: "mtt")
+        try DistillError.atLeast(expertEpochs, 1, "expert_epochs", method: "mtt")
+        try DistillError.atLeast(maxStartEpoch, 1, "max_start_epoch", method: "mtt")
+        try DistillError.positive(lrImages, "lr", method: "mtt")
+        try DistillError.positive(lrLR, "lr_lr", method: "mtt")
+        try DistillError.positive(lrTeacher, "lr_teacher", method: "mtt")
+        try DistillError.atLeast(batchSyn, 0, "batch_syn", method: "mtt")
+        _ = try DSA(strategy: dsa)
     }
 }
 
+extension MTTConfig: MethodConfig {}
+
 public enum MTT {
-    /// Distils `data.train` into `ipc` images per class by matching `experts`' trajectories.
+    /// Distils `data.train` into `ipc` images per class by matching `experts`' trajectories
+    /// (`MethodRun` of `MTTMethod`).
     public static func run(_ data: Dataset, experts: Experts, config: MTTConfig, checkpoint: Checkpoint? = nil,
                            control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try config.validate()
-        try check(experts, fit: data, config: config)
-        let dsa = try DSA(strategy: config.dsa)
-        let classes = data.classCount
-        var rng = SeededRNG(seed: config.seed)
-        var images = try SyntheticSet.initialImages(data.train, ipc: config.ipc, classes: classes, mode: config.initialization, rng: &rng)
-        var probe = SeededRNG(seed: 0)
-        let net = try config.model.build(imageShape: data.imageShape, classes: classes, rng: &probe)
-        let labels = SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc)
-        var result = SyntheticSet(images: images, labels: labels, ipc: config.ipc, classNames: data.classNames,
-                                  normalization: data.normalization, method: "mtt")
-        let extras = LoopExtras(tensors: ["syn_lr": [Tensor(unchecked: [1], data: [config.lrTeacher])], "syn_lr_velocity": []],
-                                numbers: ["skipped": 0])
-        var imageSGD = SGD(learningRate: config.lrImages, momentum: config.momentum)
-        var last: Float = 0
-        try ImageLoopState.run(method: "mtt", total: config.iterations, config: config, checkpoint: checkpoint, progress: progress,
-                               stepsPerIteration: 2 * config.synSteps, control: control, extras: extras, images: &images, optimizer: &imageSGD,
-                               rng: &rng, result: &result) { images, opt, rng, report in
-            let previous = last
-            last = try withoutActuallyEscaping(report) { report in
-                try iteration(images: &images, imageSGD: &opt, extras: extras, net: net, labels: labels, experts: experts,
-                              dsa: dsa, config: config, rng: &rng, report: { report($0, previous) })
-            }
-            return (last, true)
-        }
-        result.images = images
-        result.learnedLR = extras.tensors["syn_lr"]![0].data[0]
-        result.settings = ["iterations": "\(config.iterations)", "syn_steps": "\(config.synSteps)", "expert_epochs": "\(config.expertEpochs)",
-                           "max_start_epoch": "\(config.maxStartEpoch)", "lr": "\(config.lrImages)", "lr_lr": "\(config.lrLR)",
-                           "lr_teacher": "\(config.lrTeacher)", "batch_syn": "\(config.batchSyn)", "dsa": dsa.strategy,
-                           "model": config.model.description, "init": config.initialization.rawValue, "memory": config.memory.rawValue,
-                           "experts": "\(experts.trajectories.count)x\(experts.config.epochs) epochs", "seed": "\(config.seed)",
-                           "syn_lr": "\(result.learnedLR!)", "skipped": "\(Int(extras.numbers["skipped"] ?? 0))"]
-        return result
+        let inputs = MethodInputs(experts: experts)
+        try MTTMethod.validate(config, data: data, inputs: inputs)
+        let method = try MTTMethod(data: data, config: config, inputs: inputs)
+        return try MethodRun(method: method, data: data, config: config, checkpoint: checkpoint, control: control, progress: progress).run()
     }
 
     /// The experts must be for this data set's shapes and this architecture, and long enough.
     static func check(_ experts: Experts, fit data: Dataset, config: MTTConfig) throws {
         guard experts.imageShape == data.imageShape, experts.classes == data.classCount else {
-            throw TensorError("mtt: the experts were trained on \(experts.classes) classes of \(experts.imageShape.shapeText) images, the data set has \(data.classCount) of \(data.imageShape.shapeText)")
+            throw DistillError(.data, "mtt: the experts were trained on \(experts.classes) classes of \(experts.imageShape.shapeText) images, the data set has \(data.classCount) of \(data.imageShape.shapeText)",
+                               argument: "experts")
         }
         guard experts.config.model == config.model else {
-            throw TensorError("mtt: the experts are \(experts.config.model.description), the distillation model is \(config.model.description) (HINT: train experts with the same model)")
+            throw DistillError(.configuration, "mtt: the experts are \(experts.config.model.description), the distillation model is \(config.model.description)",
+                               argument: "model", hint: "train experts with the same model")
         }
         guard config.maxStartEpoch - 1 + config.expertEpochs <= experts.config.epochs else {
-            throw TensorError("mtt: max_start_epoch \(config.maxStartEpoch) + expert_epochs \(config.expertEpochs) needs experts of at least \(config.maxStartEpoch - 1 + config.expertEpochs) epochs, these have \(experts.config.epochs)")
+            throw DistillError(.configuration, "mtt: max_start_epoch \(config.maxStartEpoch) + expert_epochs \(config.expertEpochs) needs experts of at least \(config.maxStartEpoch - 1 + config.expertEpochs) epochs, these have \(experts.config.epochs)",
+                               argument: "max_start_epoch")
         }
-        guard !experts.trajectories.isEmpty else { throw TensorError("mtt: there are no experts") }
+        guard !experts.trajectories.isEmpty else { throw DistillError(.run, "mtt: there are no experts", argument: "experts") }
     }
 
-    /// One MTT iteration; returns the normalised parameter distance.
-    static func iteration(images: inout Tensor, imageSGD: inout SGD, extras: LoopExtras, net: Model, labels: [Int], experts: Experts,
+    /// One MTT iteration: a student run from an expert's snapshot, then one SGD step on the
+    /// images and one on the step size. Returns the normalised parameter distance.
+    static func iteration(_ state: inout MTTMethod.State, net: Model, labels: [Int], experts: Experts,
                           dsa: DSA, config: MTTConfig, rng: inout SeededRNG, report: ((Int) -> Void)? = nil) throws -> Float {
         let trajectory = experts.trajectories[rng.nextInt(below: experts.trajectories.count)]
         let startEpoch = rng.nextInt(below: config.maxStartEpoch)
         let start = trajectory[startEpoch], target = trajectory[startEpoch + config.expertEpochs]
-        // Mini-batches as the reference draws them: chunks of a fresh permutation, refilled when used up.
-        let n = labels.count, batch = config.batchSyn == 0 ? n : Swift.min(config.batchSyn, n)
+        let (batches, seeds) = studentBatches(count: labels.count, config: config, rng: &rng)
+        let initial = try Unrolled.squaredDistance(start.map { Variable($0) }, target).value.data[0]
+        let scale: Float = initial > 0 ? 1 / initial : 1
+        let r = try Unrolled.gradient(
+            start: start, steps: config.synSteps, learnable: [state.images, state.synLR], memory: config.memory,
+            step: { theta, k, l in
+                var x = try l[0].indexSelect(batches[k])
+                var augRNG = SeededRNG(seed: seeds[k])
+                x = try dsa.apply(x, rng: &augRNG)
+                return try Unrolled.sgdStep(net, theta, images: x, labels: batches[k].map { labels[$0] }, lr: l[1])
+            },
+            loss: { theta in try Unrolled.squaredDistance(theta, target) * scale }, progress: report)
+        // Skip (and count) an update whose loss or gradient is not finite instead of poisoning the images.
+        guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
+            state.skipped += 1
+            return r.loss
+        }
+        var imageSGD = SGD(learningRate: config.lrImages, momentum: config.momentum)
+        imageSGD.restore(velocity: state.velocity)
+        var params = [state.images]
+        try imageSGD.step(&params, [r.gradients[0]])
+        state.images = params[0]
+        state.velocity = imageSGD.velocity
+        var lrSGD = SGD(learningRate: config.lrLR, momentum: config.momentum)
+        lrSGD.restore(velocity: state.synLRVelocity)
+        var lr = [state.synLR]
+        try lrSGD.step(&lr, [r.gradients[1]])
+        state.synLR = lr[0]
+        state.synLRVelocity = lrSGD.velocity
+        return r.loss
+    }
+
+    /// The student's mini-batches as the reference draws them (chunks of a fresh permutation,
+    /// refilled when used up), and each step's augmentation seed.
+    static func studentBatches(count n: Int, config: MTTConfig, rng: inout SeededRNG) -> (batches: [[Int]], seeds: [UInt64]) {
+        let batch = config.batchSyn == 0 ? n : Swift.min(config.batchSyn, n)
         var chunks: [[Int]] = [], batches: [[Int]] = [], seeds: [UInt64] = []
         for _ in 0..<config.synSteps {
             if chunks.isEmpty {
@@ -139,32 +150,6 @@ public enum MTT {
             batches.append(chunks.removeLast())
             seeds.append(rng.next())
         }
-        let initial = try Unrolled.squaredDistance(start.map { Variable($0) }, target).value.data[0]
-        let scale: Float = initial > 0 ? 1 / initial : 1
-        let synLR = extras.tensors["syn_lr"]![0]
-        let r = try Unrolled.gradient(
-            start: start, steps: config.synSteps, learnable: [images, synLR], memory: config.memory,
-            step: { theta, k, l in
-                var x = try l[0].indexSelect(batches[k])
-                var augRNG = SeededRNG(seed: seeds[k])
-                x = try dsa.apply(x, rng: &augRNG)
-                return try Unrolled.sgdStep(net, theta, images: x, labels: batches[k].map { labels[$0] }, lr: l[1])
-            },
-            loss: { theta in try Unrolled.squaredDistance(theta, target) * scale }, progress: report)
-        // Skip (and count) an update whose loss or gradient is not finite instead of poisoning the images.
-        guard r.loss.isFinite, r.gradients.allSatisfy({ $0.data.allSatisfy(\.isFinite) }) else {
-            extras.numbers["skipped", default: 0] += 1
-            return r.loss
-        }
-        var params = [images]
-        try imageSGD.step(&params, [r.gradients[0]])
-        images = params[0]
-        var lrSGD = SGD(learningRate: config.lrLR, momentum: config.momentum)
-        if let v = extras.tensors["syn_lr_velocity"], !v.isEmpty { lrSGD.restore(velocity: v) }
-        var lr = [synLR]
-        try lrSGD.step(&lr, [r.gradients[1]])
-        extras.tensors["syn_lr"] = lr
-        extras.tensors["syn_lr_velocity"] = lrSGD.velocity ?? []
-        return r.loss
+        return (batches, seeds)
     }
 }

@@ -5,6 +5,7 @@
 public enum MethodRegistry {
     public static let all: [any DistillationMethod.Type] = [
         DMMethod.self,
+        MTTMethod.self, DDMethod.self,
     ]
 
     /// The method called `name` (case-insensitive), or nil.

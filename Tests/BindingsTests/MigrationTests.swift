@@ -42,6 +42,16 @@ import Testing
         #expect(s.run("print(len(idc.loss), idc.images.shape)").hasSuffix("1 [10, 1, 28, 28]\n"))
     }
 
+    @Test func aDDSetOfTheLastReleaseIsEvaluatedByItsProtocol() throws {
+        // Format 1 kept DD's learned steps only as settings text; loading rebuilds them typed.
+        let s = Snippet()
+        let out = s.run("load(\"\(try fixtures())/sets.ddsession\")\nr = evaluate(dd, data, runs=1)\nprint(r.runs, r.mean)")
+        let fields = out.split(whereSeparator: \.isWhitespace)
+        #expect(fields.count == 2 && fields[0] == "1", "\(out)")
+        let mean = fields.last.flatMap { Double(String($0)) }
+        #expect(mean?.isFinite == true, "\(out)")
+    }
+
     @Test func checkpointsOfTheLastReleaseResume() throws {
         let dir = try fixtures()
         let s = Snippet()

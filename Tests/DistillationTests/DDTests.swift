@@ -40,7 +40,7 @@ import NeuralNet
         #expect(r.mean > 0.8, "accuracy \(r.mean)")
         // The untouched noise images with the initial step sizes do far worse.
         var untrained = try DD.run(data, config: small(0))
-        untrained.settings = DD.settings(small(0), lrs: [Float](repeating: 0.3, count: 4))
+        untrained.artifacts.learnedSteps = DD.learnedSteps(small(0), rates: [Float](repeating: 0.3, count: 4))
         #expect(try DD.evaluate(untrained, data: data, runs: 1, seed: 1).mean < r.mean)
     }
 
@@ -98,13 +98,13 @@ import NeuralNet
         let data = try bandDataset()
         var c = small(1)
         c.ipc = 3
-        #expect(throws: TensorError.self) { try DD.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DD.run(data, config: c) }
         var syn = try DD.run(data, config: small(1))
-        syn.settings["step_lrs"] = "0.1,abc"
+        syn.artifacts.learnedSteps?.rates = [0.1, .nan, 0.1, 0.1]
         #expect(throws: TensorError.self) { try DD.evaluate(syn, data: data, runs: 1, seed: 1) }
-        syn.settings["step_lrs"] = "0.1"
+        syn.artifacts.learnedSteps?.rates = [0.1]
         #expect(throws: TensorError.self) { try DD.evaluate(syn, data: data, runs: 1, seed: 1) }
-        syn.settings["model_spec"] = nil
+        syn.artifacts.learnedSteps = nil
         #expect(throws: TensorError.self) { try DD.LearnedSteps(syn) }
     }
 

@@ -66,10 +66,10 @@ import NeuralNet
         var long = small(1)
         long.maxStartEpoch = 3
         long.expertEpochs = 2   // needs 4 epochs, the experts have 3
-        #expect(throws: TensorError.self) { try MTT.run(data, experts: experts, config: long) }
+        #expect(throws: DistillError.self) { try MTT.run(data, experts: experts, config: long) }
         var other = small(1)
         other.model = ModelSpec(kind: .convnet, width: 5, depth: 1)
-        #expect(throws: TensorError.self) { try MTT.run(data, experts: experts, config: other) }
+        #expect(throws: DistillError.self) { try MTT.run(data, experts: experts, config: other) }
         let reference = MTTConfig.reference(for: "cifar10", ipc: 1)
         #expect(reference.zca && reference.config.synSteps == 50 && reference.config.lrLR == 1e-7)
         #expect(MTTConfig.reference(for: "cifar100", ipc: 50).config.batchSyn == 125)

@@ -61,7 +61,7 @@ import Persistence
         c.model = ModelSpec(kind: .convnet, width: 4, depth: 1, norm: .none)
         c.seed = 11
         var set = try DD.run(data, config: c)
-        set.settings = DD.settings(c, lrs: [3e38, 3e38])
+        set.artifacts.learnedSteps = DD.learnedSteps(c, rates: [3e38, 3e38])
         let r = try DD.evaluate(set, data: data, runs: 1, seed: 1)
         #expect(r.diverged == "of run 1 diverged (the learned steps made the weights non-finite)")
         #expect(r.accuracies.isEmpty && r.mean.isNaN)
