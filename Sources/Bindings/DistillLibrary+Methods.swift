@@ -148,7 +148,7 @@ extension DistillLibrary {
     }
 
     /// Arguments of the methods still run by the old code (until they are plug-ins).
-    static let legacyArgumentNames = ["distance", "factor", "experts", "syn_steps", "expert_epochs", "max_start_epoch", "lr_lr",
+    static let legacyArgumentNames = ["experts", "syn_steps", "expert_epochs", "max_start_epoch", "lr_lr",
                                       "lr_teacher", "batch_syn", "memory", "steps", "epochs", "pretrain", "decay_every", "weights"]
 }
 

@@ -107,9 +107,6 @@ public enum DistillLibrary {
                    (earlier.dataset.whitening == nil) != (dataset.whitening == nil) {
                     throw args.error(0, "the set to resume was distilled from \(earlier.dataset.whitening == nil ? "unwhitened" : "ZCA-whitened") data, and this data set is \(dataset.whitening == nil ? "not whitened" : "ZCA-whitened")")
                 }
-                if dataset.whitening != nil, ["idc", "dream"].contains(method) {
-                    throw args.error(0, "method \"\(method)\" works in pixel space (multi-formation, pixels clamped to [0, 1]); give it the data set without zca(...)")
-                }
                 if options.features != nil, method != "dm" {
                     throw args.error(args.index("features"), "features= chooses DREAM's network for dm only")
                 }
@@ -128,33 +125,6 @@ public enum DistillLibrary {
                         if selectGiven { c.selection = options.selection }
                         if let f = options.features { c.dreamFeatures = f }
                         set = try DistributionMatching.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
-                    case "dc", "dsa":
-                        var c = method == "dc" ? DCConfig(ipc: ipc) : DCConfig.dsa(ipc: ipc, strategy: isDigits(dataset) ? DSA.digitsStrategy : DSA.defaultStrategy)
-                        c = try resumed.settings(for: method, else: c)
-                        c.seed = seed
-                        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.initialization, &c.model)
-                        if let d = options.dsa { c.dsa = d.lowercased() == "none" ? nil : d }
-                        if let m = try args.optionalString("distance") {
-                            guard let d = MatchingDistance(rawValue: m) else {
-                                throw args.error(args.index("distance"), "unknown distance \"\(m)\" (expected one of: \(MatchingDistance.allCases.map(\.rawValue).joined(separator: ", ")))")
-                            }
-                            c.distance = d
-                        }
-                        if selectGiven { c.selection = options.selection }
-                        set = try DatasetCondensation.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
-                    case "idc", "dream":
-                        var factor = 2
-                        if let f = try args.optionalInteger("factor") {
-                            guard f >= 1 && f <= 4 else { throw args.error(args.index("factor"), "factor must be 1 to 4, got \(f)") }
-                            factor = f
-                        }
-                        var c = method == "idc" ? IDCConfig.reference(for: dataset, ipc: ipc, factor: factor)
-                                                : DREAM.reference(for: dataset, ipc: ipc, factor: factor)
-                        c = try resumed.settings(for: method, else: c)
-                        c.seed = seed
-                        options.apply(&c.iterations, &c.learningRate, &c.batchReal, &c.model)
-                        if selectGiven { c.selection = options.selection }
-                        set = try IDC.run(dataset, config: c, checkpoint: checkpoint, control: control, progress: context.progress)
                     case "mtt":
                         set = try distillMTT(args, dataset: dataset, ipc: ipc, seed: seed, options: options, resumed: resumed, checkpoint: checkpoint, context: context)
                     case "dd":

@@ -5,6 +5,10 @@
 public enum MethodRegistry {
     public static let all: [any DistillationMethod.Type] = [
         DMMethod.self,
+        DCMethod.self,
+        DSAMethod.self,
+        IDCMethod.self,
+        DREAMMethod.self,
     ]
 
     /// The method called `name` (case-insensitive), or nil.
