@@ -70,10 +70,8 @@ public enum DataLibrary {
                 case .host(let m as ModelObject): model = try m.model ?? m.spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &rng)
                 default: throw args.typeError(args.index("model"), expected: "model")
                 }
-                do {
-                    let idx = try Selection.select(split, perClass: k, method: method, model: model, rng: &rng, progress: context.progress)
-                    return .host(SplitObject(try split.selecting(idx), of: dataset, name: "\(which) \(method.rawValue) coreset (\(k) per class)"))
-                } catch let e as TensorError { throw ScriptError(e.message) }
+                let idx = try Selection.select(split, perClass: k, method: method, model: model, rng: &rng, progress: context.progress)
+                return .host(SplitObject(try split.selecting(idx), of: dataset, name: "\(which) \(method.rawValue) coreset (\(k) per class)"))
             },
         ])
     }

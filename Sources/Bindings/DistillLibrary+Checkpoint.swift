@@ -13,7 +13,7 @@ func checkpointArgument(_ args: Arguments) throws -> Checkpoint? {
     guard every >= 1 else { throw args.error(args.index("every"), "every must be at least 1, got \(every)") }
     makeParentFolder(of: path)
     // The path is checked here, before the first step: a run must not end in an unwritable file.
-    do { return try Checkpoint(path: path, every: every) } catch let e as PersistenceError { throw ScriptError(e.message) }
+    return try Checkpoint(path: path, every: every)
 }
 
 /// Prints a loud warning when a run's last checkpoint save failed (the run went on and its

@@ -144,11 +144,8 @@ extension DistillLibrary {
     /// Every argument name some registered method declares, in order of first appearance.
     static var methodArgumentNames: [String] {
         var seen: Set<String> = []
-        return (MethodRegistry.all.flatMap { $0.parameterNames } + legacyArgumentNames).filter { seen.insert($0).inserted }
+        return MethodRegistry.all.flatMap { $0.parameterNames }.filter { seen.insert($0).inserted }
     }
-
-    /// Arguments of the methods still run by the old code (until they are plug-ins).
-    static let legacyArgumentNames = ["distance", "factor"]
 }
 
 extension DistillationMethod {

@@ -45,13 +45,6 @@ final class ExpertsObject: HostObject {
 }
 
 extension DistillLibrary {
-    /// Options of `distill` that only MTT and DD read (appended to its parameter list).
-    static let unrolledParameters: [Parameter] = [
-        .named("experts"), .named("syn_steps"), .named("expert_epochs"), .named("max_start_epoch"), .named("lr_lr"),
-        .named("lr_teacher"), .named("batch_syn"), .named("memory"), .named("steps"), .named("epochs"),
-        .named("pretrain"), .named("decay_every"), .named("weights"),
-    ]
-
     /// Builtins this file adds to the `distill` namespace.
     static var unrolledBuiltins: [Builtin] {
         [
@@ -76,30 +69,28 @@ extension DistillLibrary {
                 default: throw args.typeError(args.index("model"), expected: "model")
                 }
                 c.seed = try context.seed(args)
-                do {
-                    if let file, FileManager.default.fileExists(atPath: file) {
-                        let loaded = try Experts.load(from: file)
-                        try checkLoaded(loaded, against: c, args: args, dataset: dataset, file: file)
-                        return .host(ExpertsObject(loaded, file: file))
+                if let file, FileManager.default.fileExists(atPath: file) {
+                    let loaded = try Experts.load(from: file)
+                    try checkLoaded(loaded, against: c, args: args, dataset: dataset, file: file)
+                    return .host(ExpertsObject(loaded, file: file))
+                }
+                try checkTrajectoryMemory(c, dataset: dataset, args: args)
+                // The file must be writable before minutes of training, not after.
+                if let file {
+                    makeParentFolder(of: file)
+                    try AtomicWriter().checkWritable(file, what: "experts file")
+                }
+                let trained = try Experts.train(dataset, config: c, progress: context.progress)
+                if let file, !trained.trajectories.isEmpty, !trained.interrupted {
+                    do {
+                        try trained.save(to: file)
+                    } catch let e as PersistenceError {
+                        // The trained experts are kept in the session; only the file is missing.
+                        context.output.write("warning: experts: \(e.message); the experts are returned, kept in this session only\n")
+                        return .host(ExpertsObject(trained, file: nil))
                     }
-                    try checkTrajectoryMemory(c, dataset: dataset, args: args)
-                    // The file must be writable before minutes of training, not after.
-                    if let file {
-                        makeParentFolder(of: file)
-                        try AtomicWriter().checkWritable(file, what: "experts file")
-                    }
-                    let trained = try Experts.train(dataset, config: c, progress: context.progress)
-                    if let file, !trained.trajectories.isEmpty, !trained.interrupted {
-                        do {
-                            try trained.save(to: file)
-                        } catch let e as PersistenceError {
-                            // The trained experts are kept in the session; only the file is missing.
-                            context.output.write("warning: experts: \(e.message); the experts are returned, kept in this session only\n")
-                            return .host(ExpertsObject(trained, file: nil))
-                        }
-                    }
-                    return .host(ExpertsObject(trained, file: trained.interrupted ? nil : file))
-                } catch let e as TensorError { throw ScriptError(e.message) } catch let e as PersistenceError { throw ScriptError(e.message) }
+                }
+                return .host(ExpertsObject(trained, file: trained.interrupted ? nil : file))
             },
         ]
     }
@@ -149,12 +140,10 @@ extension DistillLibrary {
         guard proto != "standard" else { return nil }
         let runs = try args.integer("runs")
         guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
-        do {
-            let r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
-            if let d = r.diverged {
-                context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
-            }
-            return .host(ResultObject(r))
-        } catch let e as TensorError { throw ScriptError(e.message) }
+        let r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
+        if let d = r.diverged {
+            context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
+        }
+        return .host(ResultObject(r))
     }
 }

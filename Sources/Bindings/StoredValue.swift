@@ -147,21 +147,22 @@ struct StoredSynthetic: Codable {
     var iterations: Int
     var loss: String
     var interrupted: Bool
+    /// Format 1 only: MTT's learned step size (format 2: `artifacts`).
     var learnedLR: Float?
     var budgetSpent: Bool?
     /// Why the run stopped early with its last finite images (absent when it did not diverge).
     var diverged: String?
-    /// The run's loop state, so `distill(..., resume=set)` works after `load` (absent in
-    /// sessions of sets that cannot be resumed).
+    /// Format 1 only: the run's state with named tensors (format 2: `run`).
     var resume: StoredResume?
-    /// Format 2: the run's state through the run-state codec (replaces `resume`).
+    /// The run's state, so `distill(..., resume=set)` works after `load` (the same `StoredRun`
+    /// as a checkpoint holds; absent for sets that cannot be resumed).
     var run: StoredRun?
     /// Format 2: the method's typed results (format 1 kept them in `settings` and `learnedLR`).
     var artifacts: MethodArtifacts?
 }
 
-/// `ResumeState` in a session file: method, settings, iteration count, generator words (hex),
-/// loss history and named tensors as blobs.
+/// A run's state in a format 1 session file: method, settings, iteration count, generator
+/// words (hex), loss history and named tensors as blobs; read to migrate it.
 struct StoredResume: Codable {
     var method: String
     var config: JSONValue

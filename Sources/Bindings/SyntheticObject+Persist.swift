@@ -15,39 +15,9 @@ extension SyntheticObject {
             images: TensorObject.store(s.images, path: "\(path).images", into: &blobs),
             labels: s.labels, ipc: s.ipc, classNames: s.classNames, normalization: s.normalization,
             method: s.method, settings: s.settings, iterations: s.iterations,
-            loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: s.learnedLR,
-            budgetSpent: s.budgetSpent, diverged: s.diverged, resume: s.resumeState.map { storeResume($0, path: "\(path).resume", into: &blobs) },
+            loss: blobs.add("\(path).loss", s.loss), interrupted: s.interrupted, learnedLR: nil,
+            budgetSpent: s.budgetSpent, diverged: s.diverged, resume: nil,
             run: try s.run.map { try $0.stored(prefix: "\(path).run", into: &blobs) }, artifacts: s.artifacts)
-    }
-
-    private func storeResume(_ r: ResumeState, path: String, into blobs: inout BlobTable) -> StoredResume {
-        var tensors: [String: [StoredTensor]] = [:]
-        for name in r.state.tensors.keys.sorted() {
-            tensors[name] = r.state.tensors[name]!.enumerated().map { i, t in
-                TensorObject.store(t, path: "\(path).\(name)[\(i)]", into: &blobs)
-            }
-        }
-        return StoredResume(method: r.method, config: r.config, step: r.state.step, rng: Checkpoint.hexWords(r.state.rng),
-                            loss: blobs.add("\(path).loss", r.state.loss), tensors: tensors, numbers: r.state.numbers)
-    }
-
-    private static func restoreResume(_ r: StoredResume, from reader: SessionReader, path: String) throws -> ResumeState {
-        guard let rng = Checkpoint.generator(hexWords: r.rng) else {
-            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has a generator state that is not four 64-bit words")
-        }
-        guard !Checkpoint.isDegenerate(rng) else {
-            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(Checkpoint.degenerateGenerator)")
-        }
-        let loss = try reader.floats(r.loss)
-        guard r.step >= 0, loss.count == r.step else {
-            throw PersistenceError(.damaged, "\(reader.fileLabel): the run state of '\(path)' has \(loss.count) loss values for \(r.step) iterations")
-        }
-        var tensors: [String: [Tensor]] = [:]
-        for (name, list) in r.tensors {
-            tensors[name] = try list.enumerated().map { i, t in try reader.tensor(t, path: "\(path).resume.\(name)[\(i)]") }
-        }
-        return ResumeState(method: r.method, config: r.config,
-                           state: Checkpoint.State(step: r.step, rng: rng, loss: loss, tensors: tensors, numbers: r.numbers))
     }
 
     static func restore(_ stored: StoredSynthetic, from reader: SessionReader, path: String) throws -> SyntheticObject {
@@ -67,14 +37,12 @@ extension SyntheticObject {
         set.artifacts = stored.artifacts ?? MethodArtifacts(format1: set)
         if let run = stored.run {
             set.run = try RunRecord(run, blobs: reader.blobs, label: reader.fileLabel) { reader.damaged($0, path: path) }
-        } else if let r = stored.resume, MethodRegistry.method(named: r.method) != nil {
+        } else if let r = stored.resume {
             // Format 1: the same fields, the state as named tensors, migrated by the method.
             let run = StoredRun(method: r.method, config: r.config, step: r.step, rng: r.rng, loss: r.loss, state: nil,
                                tensors: r.tensors.mapValues { $0.map { .object(["shape": .array($0.shape.map { .integer(Int64($0)) }), "blob": .string($0.blob)]) } },
                                numbers: r.numbers)
             set.run = try RunRecord(run, blobs: reader.blobs, label: reader.fileLabel) { reader.damaged($0, path: path) }
-        } else {
-            set.resumeState = try stored.resume.map { try restoreResume($0, from: reader, path: path) }
         }
         return SyntheticObject(set, dataset: dataset)
     }

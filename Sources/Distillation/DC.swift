@@ -1,6 +1,7 @@
 // DC: Zhao, Mopuri & Bilen, "Dataset Condensation with Gradient Matching", ICLR 2021 (arXiv
 // 2006.05929), and DSA: Zhao & Bilen, ICML 2021 (arXiv 2102.08259), which is the same loop with
-// Siamese augmentation. Reference: VICO-UoE/DatasetCondensation main.py. IDC is in IDC.swift.
+// Siamese augmentation. Reference: VICO-UoE/DatasetCondensation main.py. The plug-ins are in
+// DCMethod.swift; IDC is in IDC.swift.
 import Autograd
 import Datasets
 import NeuralNet
@@ -64,122 +65,112 @@ public struct DCConfig: Codable, Equatable, Sendable {
 
     func validate() throws {
         let m = method
-        guard ipc >= 1 else { throw TensorError("\(m): ipc must be >= 1, got \(ipc)") }
-        guard iterations >= 0 else { throw TensorError("\(m): iterations must be >= 0, got \(iterations)") }
-        guard batchReal >= 1 else { throw TensorError("\(m): batch_real must be >= 1, got \(batchReal)") }
-        guard batchTrain >= 1 else { throw TensorError("\(m): batch_train must be >= 1, got \(batchTrain)") }
-        guard learningRate > 0, learningRate.isFinite else { throw TensorError("\(m): lr must be positive, got \(learningRate)") }
-        guard netLearningRate > 0, netLearningRate.isFinite else { throw TensorError("\(m): lr_net must be positive, got \(netLearningRate)") }
-        guard momentum >= 0, momentum < 1 else { throw TensorError("\(m): momentum must be in [0, 1), got \(momentum)") }
-        if let o = outerLoop, o < 1 { throw TensorError("\(m): outer_loop must be >= 1, got \(o)") }
-        if let i = innerLoop, i < 0 { throw TensorError("\(m): inner_loop must be >= 0, got \(i)") }
+        try DistillError.atLeast(ipc, 1, "ipc", method: m)
+        try DistillError.atLeast(iterations, 0, "iterations", method: m)
+        try DistillError.atLeast(batchReal, 1, "batch_real", method: m)
+        try DistillError.atLeast(batchTrain, 1, "batch_train", method: m)
+        try DistillError.positive(learningRate, "lr", method: m)
+        try DistillError.positive(netLearningRate, "lr_net", method: m)
+        guard momentum >= 0, momentum < 1 else {
+            throw DistillError.setting("momentum", "\(m): momentum must be in [0, 1), got \(momentum)")
+        }
+        if let o = outerLoop { try DistillError.atLeast(o, 1, "outer_loop", method: m) }
+        if let i = innerLoop { try DistillError.atLeast(i, 0, "inner_loop", method: m) }
         try selection.validate(method: m)
+        if let dsa { _ = try DSA(strategy: dsa) }
     }
 }
+
+extension DCConfig: MethodConfig {}
 
 /// DC and DSA: per class, the gradient of the loss on real images and on synthetic images
 /// under a fresh network, compared layer by layer; the images follow the distance's gradient.
 public enum DatasetCondensation {
-    /// Distils `data.train` into `config.ipc` images per class.
-    /// With a `checkpoint`, the loop state is saved at iteration boundaries (every `every`
-    /// iterations, at the end, and on Ctrl-C the last finished iteration), and a run given the
-    /// same path and settings resumes from it with the bits of an unbroken run.
+    /// Distils `data.train` into `config.ipc` images per class: a `MethodRun` of `DSAMethod`
+    /// when the config augments, else of `DCMethod`. With a `checkpoint`, the loop state is
+    /// saved at iteration boundaries (every `every` iterations, at the end, and on Ctrl-C the
+    /// last finished iteration), and a run given the same path and settings resumes from it
+    /// with the bits of an unbroken run.
     public static func run(_ data: Dataset, config: DCConfig, checkpoint: Checkpoint? = nil,
                            control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try config.validate()
-        let split = data.train
-        let classes = data.classCount
-        let dsa = try config.dsa.map { try DSA(strategy: $0) }
-        try checkShapes(split, config.model, classes: classes, method: config.method)
-        var rng = SeededRNG(seed: config.seed)
-        var images = try SyntheticSet.initialImages(split, ipc: config.ipc, classes: classes, mode: config.initialization,
-                                                    model: config.model, rng: &rng)
-        let (outer, inner) = config.loops
-        var result = SyntheticSet(
-            images: images, labels: SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc), ipc: config.ipc,
-            classNames: data.classNames, normalization: data.normalization, method: config.method,
-            settings: ["iterations": "\(config.iterations)", "outer_loop": "\(outer)", "inner_loop": "\(inner)",
-                       "batch_real": "\(config.batchReal)", "lr": "\(config.learningRate)", "lr_net": "\(config.netLearningRate)",
-                       "distance": config.distance.rawValue, "dsa": dsa?.strategy ?? "none", "model": config.model.description,
-                       "init": config.initialization.rawValue, "select": config.selection.description, "seed": "\(config.seed)"])
-        var state = DCState(images: images, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        // Progress counts matching steps: an iteration at IPC 10 takes minutes on a CPU.
-        try ImageLoopState.run(method: config.method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, stepsPerIteration: outer, control: control, images: &state.images,
-                               optimizer: &state.optimizer, rng: &rng, result: &result) { images, optimizer, rng, report in
-            var s = DCState(images: images, optimizer: optimizer)
-            defer { images = s.images; optimizer = s.optimizer }
-            return try iteration(&s, split: split, classes: classes, config: config, dsa: dsa, rng: &rng, report: report)
-        }
-        images = state.images
-        result.images = images
-        return result
-    }
-
-    /// What carries over between iterations: the images and their optimiser's momentum.
-    struct DCState {
-        var images: Tensor
-        var optimizer: SGD
+        config.dsa == nil
+            ? try validatedRun(DCMethod.self, data, config, checkpoint, control, progress)
+            : try validatedRun(DSAMethod.self, data, config, checkpoint, control, progress)
     }
 
     /// One outer iteration: a fresh network, `outer` matching steps (one SGD step on all images
     /// after the class loop) with `inner` epochs of network training on the synthetic set
     /// between them (not after the last). Returns the loss averaged over classes and steps, and
-    /// false when Ctrl-C stopped it after a matching step (the images keep the steps done).
-    /// `report(step, loss)` is called after each matching step (counted from 1).
+    /// incomplete when cancellation stopped it after a matching step (the images keep the
+    /// steps done). `context.report(step, loss)` is called after each matching step (from 1).
     static func iteration(
-        _ state: inout DCState, split: DatasetSplit, classes: Int, config: DCConfig, dsa: DSA?, rng: inout SeededRNG,
-        report: (Int, Float) -> Void = { _, _ in }
-    ) throws -> (loss: Float, complete: Bool) {
-        let ipc = config.ipc
+        _ state: inout DCMethod.State, split: DatasetSplit, config: DCConfig, dsa: DSA?, rng: inout SeededRNG,
+        context: IterationContext
+    ) throws -> IterationOutcome {
+        let classes = split.classCount
         let (outer, inner) = config.loops
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
         var netOptimizer = SGD(learningRate: config.netLearningRate)
-        let include = GradientMatching.includedParameters(net)
+        var optimizer = SGD(learningRate: config.learningRate, momentum: config.momentum)
+        optimizer.restore(velocity: state.velocity)
         var selector = RealBatchSelector(config.selection, classes: classes)
         var total = 0.0
-        let synLabels = SyntheticSet.classMajorLabels(classes: classes, ipc: ipc)
+        let synLabels = SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc)
         for step in 0..<outer {
             let mode = try freezeBatchNorm(net, split: split, classes: classes, perClass: config.batchNormImages, rng: &rng)
             try selector.refresh(step: step, net: net, split: split, batch: config.batchReal, rng: &rng)
-            let params = net.parameterVariables()
-            var grad = Tensor.zeros(like: state.images)
-            let size = state.images.count / (classes * ipc)
-            var stepTotal = 0.0
-            for c in 0..<classes {
-                let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
-                let syn = Variable(try state.images.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), requiresGrad: true)
-                var realX = Variable(real), synX = syn
-                if let dsa {
-                    let seed = rng.next()
-                    realX = try GradMode.withoutGrad { try dsa.apply(realX, seed: seed) }
-                    synX = try dsa.apply(syn, seed: seed)
-                }
-                let target = try GradientMatching.parameterGradients(
-                    net, params, images: realX, labels: [Int](repeating: c, count: real.shape[0]), mode: mode)
-                let loss = try GradientMatching.matchingLoss(
-                    net, params, realGradients: target, synthetic: synX, labels: [Int](repeating: c, count: ipc),
-                    mode: mode, distance: config.distance, include: include)
-                let g = try gradients(of: loss, wrt: [syn])[0].value
-                grad.withUnsafeMutableValues { dst in
-                    g.data.withUnsafeBufferPointer { src in
-                        (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
-                    }
-                }
-                stepTotal += Double(loss.value.data[0])
-            }
-            var params0 = [state.images]
-            try state.optimizer.step(&params0, [grad])
-            state.images = params0[0]
+            let (grad, stepTotal) = try matchingGradient(state.images, net: net, mode: mode, selector: selector, split: split,
+                                                         config: config, dsa: dsa, rng: &rng)
+            var params = [state.images]
+            try optimizer.step(&params, [grad])
+            state.images = params[0]
+            state.velocity = optimizer.velocity
             total += stepTotal
-            report(step + 1, Float(stepTotal / Double(classes)))
+            context.report(step + 1, Float(stepTotal / Double(classes)))
             if step == outer - 1 { break }
-            if Interrupt.isRequested { return (Float(total / Double(classes * (step + 1))), false) }
+            if context.isCancelled() { return IterationOutcome(loss: Float(total / Double(classes * (step + 1))), complete: false) }
             try GradientMatching.trainOnSet(net, images: state.images, labels: synLabels, epochs: inner,
                                             batchSize: config.batchTrain, optimizer: &netOptimizer, augment: dsa?.batchAugment, rng: &rng)
         }
-        return (Float(total / Double(classes * outer)), true)
+        return IterationOutcome(loss: Float(total / Double(classes * outer)))
+    }
+
+    /// One matching step's gradient on all images (each class's rows from its own matching
+    /// loss) and the sum of the classes' losses.
+    static func matchingGradient(
+        _ images: Tensor, net: Model, mode: BatchNormMode, selector: RealBatchSelector, split: DatasetSplit, config: DCConfig,
+        dsa: DSA?, rng: inout SeededRNG
+    ) throws -> (Tensor, Double) {
+        let classes = split.classCount, ipc = config.ipc
+        let include = GradientMatching.includedParameters(net)
+        let params = net.parameterVariables()
+        var grad = Tensor.zeros(like: images)
+        let size = images.count / (classes * ipc)
+        var stepTotal = 0.0
+        for c in 0..<classes {
+            let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
+            let syn = Variable(try images.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), requiresGrad: true)
+            var realX = Variable(real), synX = syn
+            if let dsa {
+                let seed = rng.next()
+                realX = try GradMode.withoutGrad { try dsa.apply(realX, seed: seed) }
+                synX = try dsa.apply(syn, seed: seed)
+            }
+            let target = try GradientMatching.parameterGradients(
+                net, params, images: realX, labels: [Int](repeating: c, count: real.shape[0]), mode: mode)
+            let loss = try GradientMatching.matchingLoss(
+                net, params, realGradients: target, synthetic: synX, labels: [Int](repeating: c, count: ipc),
+                mode: mode, distance: config.distance, include: include)
+            let g = try gradients(of: loss, wrt: [syn])[0].value
+            grad.withUnsafeMutableValues { dst in
+                g.data.withUnsafeBufferPointer { src in
+                    (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
+                }
+            }
+            stepTotal += Double(loss.value.data[0])
+        }
+        return (grad, stepTotal)
     }
 
     /// For batch-norm networks, sets the running statistics from `perClass` real images of
@@ -199,12 +190,20 @@ public enum DatasetCondensation {
     /// Errors for a model that cannot take the data set's images, or classes without images.
     static func checkShapes(_ split: DatasetSplit, _ spec: ModelSpec, classes: Int, method: String) throws {
         for c in 0..<classes where split.classIndex[c].isEmpty {
-            throw TensorError("\(method): class \(c) has no training images")
+            throw DistillError(.data, "\(method): class \(c) has no training images")
         }
         var rng = SeededRNG(seed: 0)
         let probe = try spec.build(imageShape: split.imageShape, classes: classes, rng: &rng)
         guard probe.inputShape == split.imageShape else {
-            throw TensorError("\(method): model takes images \(probe.inputShape.shapeText) but the data set has \(split.imageShape.shapeText)")
+            throw DistillError(.data, "\(method): model takes images \(probe.inputShape.shapeText) but the data set has \(split.imageShape.shapeText)")
         }
     }
+}
+
+/// Validates `config` for method `M`, then runs it (the Swift entry points of the methods).
+func validatedRun<M: DistillationMethod>(_ m: M.Type, _ data: Dataset, _ config: M.Config, _ checkpoint: Checkpoint?,
+                                         _ control: RunControl, _ progress: ProgressSink) throws -> SyntheticSet {
+    try M.validate(config, data: data, inputs: MethodInputs())
+    let method = try M(data: data, config: config, inputs: MethodInputs())
+    return try MethodRun(method: method, data: data, config: config, checkpoint: checkpoint, control: control, progress: progress).run()
 }

@@ -96,74 +96,45 @@ public struct IDCConfig: Codable, Equatable, Sendable {
     }
 
     func validate() throws {
-        guard ipc >= 1 else { throw TensorError("idc: ipc must be >= 1, got \(ipc)") }
-        guard factor >= 1 else { throw TensorError("idc: factor must be >= 1, got \(factor)") }
-        guard iterations >= 0 else { throw TensorError("idc: iterations must be >= 0, got \(iterations)") }
-        guard innerLoop >= 1 else { throw TensorError("idc: inner_loop must be >= 1, got \(innerLoop)") }
-        guard batchReal >= 1 else { throw TensorError("idc: batch_real must be >= 1, got \(batchReal)") }
-        guard batchSynMax >= 1 else { throw TensorError("idc: batch_syn_max must be >= 1, got \(batchSynMax)") }
-        guard learningRate > 0, learningRate.isFinite else { throw TensorError("idc: lr must be positive, got \(learningRate)") }
-        guard netLearningRate > 0, netLearningRate.isFinite else { throw TensorError("idc: lr_net must be positive, got \(netLearningRate)") }
+        let m = selection == .random ? "idc" : "dream"
+        try DistillError.atLeast(ipc, 1, "ipc", method: m)
+        try DistillError.atLeast(factor, 1, "factor", method: m)
+        try DistillError.atLeast(iterations, 0, "iterations", method: m)
+        try DistillError.atLeast(innerLoop, 1, "inner_loop", method: m)
+        try DistillError.atLeast(batchReal, 1, "batch_real", method: m)
+        try DistillError.atLeast(batchSynMax, 1, "batch_syn_max", method: m)
+        try DistillError.positive(learningRate, "lr", method: m)
+        try DistillError.positive(netLearningRate, "lr_net", method: m)
         guard momentum >= 0, momentum < 1, netMomentum >= 0, netMomentum < 1 else {
-            throw TensorError("idc: momentum must be in [0, 1), got \(momentum) (images) and \(netMomentum) (network)")
+            throw DistillError.setting("momentum", "\(m): momentum must be in [0, 1), got \(momentum) (images) and \(netMomentum) (network)")
         }
-        guard netData >= 0 else { throw TensorError("idc: n_data must be >= 0, got \(netData)") }
+        try DistillError.atLeast(netData, 0, "n_data", method: m)
         guard cutmixProbability >= 0, cutmixProbability <= 1 else {
-            throw TensorError("idc: cutmix probability must be in [0, 1], got \(cutmixProbability)")
+            throw DistillError.setting("cutmix", "\(m): cutmix probability must be in [0, 1], got \(cutmixProbability)")
         }
-        try selection.validate(method: "idc")
+        try selection.validate(method: m)
+        _ = try IDCAugment(strategy: matchAugment)
+        _ = try IDCAugment(strategy: netAugment)
     }
 }
+
+extension IDCConfig: MethodConfig {}
 
 /// IDC: gradient matching of multi-formation images (kept in [0, 1] pixel units, normalised on
 /// the way into the network, clamped every iteration) under a network that keeps training on
 /// real data between matching steps.
 public enum IDC {
     /// Distils `data.train` into `config.ipc` stored images per class (each decoding into
-    /// factor² training images: see `SyntheticSet.trainingImages()`).
+    /// factor² training images: see `SyntheticSet.trainingImages()`): a `MethodRun` of
+    /// `IDCMethod`, or of `DREAMMethod` when the config selects DREAM's representatives.
     /// With a `checkpoint`, the loop state is saved at iteration boundaries and a run given the
     /// same path and settings resumes from it, as for DC.
     public static func run(_ data: Dataset, config: IDCConfig, checkpoint: Checkpoint? = nil,
                            control: RunControl = RunControl(),
                            progress: ProgressSink = SilentProgress()) throws -> SyntheticSet {
-        try config.validate()
-        let split = data.train
-        let classes = data.classCount
-        let method = config.selection == .random ? "idc" : "dream"
-        try DatasetCondensation.checkShapes(split, config.model, classes: classes, method: method)
-        let setup = try Setup(config: config, normalization: data.normalization)
-        var rng = SeededRNG(seed: config.seed)
-        let pixels = try initialPixels(split, config: config, setup: setup, classes: classes, rng: &rng)
-        var result = SyntheticSet(
-            images: try setup.normalization.normalized(pixels),
-            labels: SyntheticSet.classMajorLabels(classes: classes, ipc: config.ipc), ipc: config.ipc,
-            classNames: data.classNames, normalization: data.normalization, method: method,
-            settings: ["iterations": "\(config.iterations)", "factor": "\(config.factor)", "inner_loop": "\(config.innerLoop)",
-                       "batch_real": "\(config.batchReal)", "batch_syn_max": "\(config.batchSynMax)",
-                       "lr": "\(config.learningRate)", "distance": config.distance.rawValue,
-                       "match_aug": setup.matchAugment.strategy, "net_aug": setup.netAugment.strategy,
-                       "n_data": "\(config.netData)", "cutmix": "\(config.cutmixProbability)",
-                       "model": config.model.description, "init": config.initialization.rawValue,
-                       "select": config.selection.description, "seed": "\(config.seed)"])
-        var state = IDCState(pixels: pixels, optimizer: SGD(learningRate: config.learningRate, momentum: config.momentum))
-        // Progress counts rounds: an iteration takes an hour or more on a CPU.
-        try ImageLoopState.run(method: method, total: config.iterations, config: config, checkpoint: checkpoint,
-                               progress: progress, stepsPerIteration: config.innerLoop, control: control, images: &state.pixels,
-                               optimizer: &state.optimizer, rng: &rng, result: &result) { pixels, optimizer, rng, report in
-            var s = IDCState(pixels: pixels, optimizer: optimizer)
-            defer { pixels = s.pixels; optimizer = s.optimizer }
-            return try iteration(&s, split: split, classes: classes, config: config, setup: setup, rng: &rng, report: report)
-        }
-        result.images = try setup.normalization.normalized(state.pixels)
-        result.artifacts = MethodArtifacts(seed: config.seed)
-        result.artifacts.formationFactor = config.factor
-        return result
-    }
-
-    /// What carries over between iterations: the images in pixel units and their momentum.
-    struct IDCState {
-        var pixels: Tensor
-        var optimizer: SGD
+        config.selection == .random
+            ? try validatedRun(IDCMethod.self, data, config, checkpoint, control, progress)
+            : try validatedRun(DREAMMethod.self, data, config, checkpoint, control, progress)
     }
 
     /// Parsed, checked pieces of a config.
@@ -194,65 +165,79 @@ public enum IDC {
 
     /// One outer iteration: fresh network; `innerLoop` rounds of (per class: match, one image
     /// step) then one network update on real data. Returns the loss averaged over classes and
-    /// rounds, and false when Ctrl-C stopped it after a round (the images keep the rounds done).
-    /// `report(round, loss)` is called after each round (counted from 1).
+    /// rounds, incomplete when cancellation stopped it after a round (the images keep the rounds
+    /// done). `context.report(round, loss)` is called after each round (counted from 1).
     static func iteration(
-        _ state: inout IDCState, split: DatasetSplit, classes: Int, config: IDCConfig, setup: Setup, rng: inout SeededRNG,
-        report: (Int, Float) -> Void = { _, _ in }
-    ) throws -> (loss: Float, complete: Bool) {
-        let ipc = config.ipc
+        _ state: inout IDCMethod.State, split: DatasetSplit, config: IDCConfig, setup: Setup, rng: inout SeededRNG,
+        context: IterationContext
+    ) throws -> IterationOutcome {
+        let classes = split.classCount
         let net = try config.model.build(imageShape: split.imageShape, classes: classes, rng: &rng)
         var netOptimizer = SGD(learningRate: config.netLearningRate, momentum: config.netMomentum, weightDecay: config.netWeightDecay)
         let include = GradientMatching.includedParameters(net, bias: config.matchBias, fullyConnected: config.matchFullyConnected)
         guard include.contains(true) else { throw MatchingDistance.nothingIncluded() }
+        var optimizer = SGD(learningRate: config.learningRate, momentum: config.momentum)
+        optimizer.restore(velocity: state.velocity)
         var selector = RealBatchSelector(config.selection, classes: classes)
         state.pixels = state.pixels.clamp(min: 0, max: 1)
-        let size = state.pixels.count / (classes * ipc)
         var total = 0.0
         for round in 0..<config.innerLoop {
             try selector.refresh(step: round, net: net, split: split, batch: config.batchReal, rng: &rng)
             let params = net.parameterVariables()
             var roundTotal = 0.0
             for c in 0..<classes {
-                let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
-                let n = real.shape[0]
-                let stored = Variable(try state.pixels.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), requiresGrad: true)
-                var syn = try setup.decodeNormalised(stored)
-                if syn.shape[0] > config.batchSynMax {
-                    var order = Array(0..<syn.shape[0])
-                    order.shuffle(using: &rng)
-                    syn = try syn.indexSelect(Array(order.prefix(config.batchSynMax)))
-                }
-                let m = syn.shape[0]
-                let both = try setup.matchAugment.apply(Variable.concat([Variable(real), syn], axis: 0), shared: true, rng: &rng)
-                let realX = Variable(try both.value.slice(axis: 0, 0..<n))
-                let synX = try both.slice(axis: 0, n..<(n + m))
-                let target = try GradientMatching.parameterGradients(net, params, images: realX, labels: [Int](repeating: c, count: n), mode: .train)
-                let loss = try GradientMatching.matchingLoss(
-                    net, params, realGradients: target, synthetic: synX, labels: [Int](repeating: c, count: m),
-                    mode: .train, distance: config.distance, include: include)
-                let g = try gradients(of: loss, wrt: [stored])[0].value
-                // The optimiser holds every image: the other classes' rows get a zero gradient
-                // and move by their momentum, as PyTorch's SGD does after zero_grad().
-                var grad = Tensor.zeros(like: state.pixels)
-                grad.withUnsafeMutableValues { dst in
-                    g.data.withUnsafeBufferPointer { src in
-                        (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
-                    }
-                }
+                let (grad, loss) = try classGradient(state.pixels, ofClass: c, net: net, params: params, include: include,
+                                                     selector: selector, split: split, config: config, setup: setup, rng: &rng)
                 var p = [state.pixels]
-                try state.optimizer.step(&p, [grad])
+                try optimizer.step(&p, [grad])
                 state.pixels = p[0]
-                roundTotal += Double(loss.value.data[0])
+                state.velocity = optimizer.velocity
+                roundTotal += Double(loss)
             }
             try updateNetwork(net, split: split, config: config, setup: setup, optimizer: &netOptimizer, rng: &rng)
             total += roundTotal
-            report(round + 1, Float(roundTotal / Double(classes)))
-            if Interrupt.isRequested && round + 1 < config.innerLoop {
-                return (Float(total / Double(classes * (round + 1))), false)
+            context.report(round + 1, Float(roundTotal / Double(classes)))
+            if context.isCancelled() && round + 1 < config.innerLoop {
+                return IterationOutcome(loss: Float(total / Double(classes * (round + 1))), complete: false)
             }
         }
-        return (Float(total / Double(classes * config.innerLoop)), true)
+        return IterationOutcome(loss: Float(total / Double(classes * config.innerLoop)))
+    }
+
+    /// Class `c`'s matching loss and its gradient on all stored pixels (zero outside the class's
+    /// rows: the optimiser holds every image, so the other classes' rows move by their momentum,
+    /// as PyTorch's SGD does after zero_grad()).
+    static func classGradient(
+        _ pixels: Tensor, ofClass c: Int, net: Model, params: [Variable], include: [Bool], selector: RealBatchSelector,
+        split: DatasetSplit, config: IDCConfig, setup: Setup, rng: inout SeededRNG
+    ) throws -> (Tensor, Float) {
+        let ipc = config.ipc
+        let size = pixels.count / (split.classCount * ipc)
+        let real = try selector.batch(ofClass: c, split: split, count: config.batchReal, rng: &rng)
+        let n = real.shape[0]
+        let stored = Variable(try pixels.slice(axis: 0, (c * ipc)..<((c + 1) * ipc)), requiresGrad: true)
+        var syn = try setup.decodeNormalised(stored)
+        if syn.shape[0] > config.batchSynMax {
+            var order = Array(0..<syn.shape[0])
+            order.shuffle(using: &rng)
+            syn = try syn.indexSelect(Array(order.prefix(config.batchSynMax)))
+        }
+        let m = syn.shape[0]
+        let both = try setup.matchAugment.apply(Variable.concat([Variable(real), syn], axis: 0), shared: true, rng: &rng)
+        let realX = Variable(try both.value.slice(axis: 0, 0..<n))
+        let synX = try both.slice(axis: 0, n..<(n + m))
+        let target = try GradientMatching.parameterGradients(net, params, images: realX, labels: [Int](repeating: c, count: n), mode: .train)
+        let loss = try GradientMatching.matchingLoss(
+            net, params, realGradients: target, synthetic: synX, labels: [Int](repeating: c, count: m),
+            mode: .train, distance: config.distance, include: include)
+        let g = try gradients(of: loss, wrt: [stored])[0].value
+        var grad = Tensor.zeros(like: pixels)
+        grad.withUnsafeMutableValues { dst in
+            g.data.withUnsafeBufferPointer { src in
+                (dst.baseAddress! + c * ipc * size).update(from: src.baseAddress!, count: ipc * size)
+            }
+        }
+        return (grad, loss.value.data[0])
     }
 
     /// One pass over `netData` random real images in batches of `batchReal`, with per-image

@@ -5,7 +5,12 @@
 public enum MethodRegistry {
     public static let all: [any DistillationMethod.Type] = [
         DMMethod.self,
-        MTTMethod.self, DDMethod.self,
+        DCMethod.self,
+        DSAMethod.self,
+        IDCMethod.self,
+        DREAMMethod.self,
+        MTTMethod.self,
+        DDMethod.self,
     ]
 
     /// The method called `name` (case-insensitive), or nil.

@@ -198,3 +198,17 @@ struct Budget {
     mutating func begin() { iterationBegan = clock.now }
     mutating func end() { durations.append(clock.now - iterationBegan) }
 }
+
+/// The middle value (the upper of the two middle ones for an even count).
+func median(_ values: [Duration]) -> Duration {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

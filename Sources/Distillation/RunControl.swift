@@ -44,31 +44,3 @@ public struct RunControl {
         return v * scale
     }
 }
-
-/// The loop state a finished or stopped run leaves in its set, so `RunControl.resume` can
-/// continue it: the method, its settings (as the checkpoint file records them) and the state.
-public struct ResumeState: @unchecked Sendable {
-    public var method: String
-    public var config: JSONValue
-    public var state: Checkpoint.State
-
-    public init(method: String, config: JSONValue, state: Checkpoint.State) {
-        self.method = method
-        self.config = config
-        self.state = state
-    }
-
-    /// The settings a run of `method` starts from: the stored ones when this state was left
-    /// by that method, `fresh` otherwise.
-    public func settings<C: Decodable>(for method: String, else fresh: C) throws -> C {
-        self.method == method ? try config.decoded(as: C.self) : fresh
-    }
-}
-
-extension Optional where Wrapped == ResumeState {
-    /// `fresh` when there is nothing to resume; see `ResumeState.settings(for:else:)`.
-    public func settings<C: Decodable>(for method: String, else fresh: C) throws -> C {
-        guard let state = self else { return fresh }
-        return try state.settings(for: method, else: fresh)
-    }
-}

@@ -22,9 +22,6 @@ public struct SyntheticSet: Sendable {
     public var interrupted: Bool
     /// True when the run's wall-clock budget ended it before the requested iterations.
     public var budgetSpent = false
-    /// The loop state after the last finished iteration, for `RunControl.resume` (runs of
-    /// this process only; files resume through checkpoints).
-    public var resumeState: ResumeState?
     /// Set when the optimisation diverged: which iteration made the images non-finite. The set
     /// then holds the images of the iteration before (the last finite ones).
     public var diverged: String?

@@ -103,16 +103,16 @@ import NeuralNet
         let data = try bandDataset()
         var c = smallConfig()
         c.ipc = 0
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig()
         c.iterations = -1
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig()
         c.learningRate = 0
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig()
         c.outerLoop = 0
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig(ipc: 13)
         c.initialization = .real
         #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }

@@ -121,14 +121,14 @@ import NeuralNet
         let data = try bandDataset()
         var c = try smallConfig()
         c.selection = .dream(interval: 0, pool: 0)
-        #expect(throws: TensorError.self) { try DREAM.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DREAM.run(data, config: c) }
         c.selection = .dream(interval: 5, pool: -1)
-        #expect(throws: TensorError.self) { try DREAM.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DREAM.run(data, config: c) }
         c = try smallConfig()
         c.ipc = 4   // k-means init needs 4 x 4 images per class, the fixture has 12
         #expect(throws: TensorError.self) { try DREAM.run(data, config: c) }
         var dc = DCConfig(ipc: 1)
         dc.selection = .dream(interval: 0, pool: 0)
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: dc) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: dc) }
     }
 }

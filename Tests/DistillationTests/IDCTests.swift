@@ -165,16 +165,16 @@ import NeuralNet
         let data = try bandDataset()
         var c = smallConfig()
         c.factor = 0
-        #expect(throws: TensorError.self) { try IDC.run(data, config: c) }
+        #expect(throws: DistillError.self) { try IDC.run(data, config: c) }
         c = smallConfig()
         c.innerLoop = 0
-        #expect(throws: TensorError.self) { try IDC.run(data, config: c) }
+        #expect(throws: DistillError.self) { try IDC.run(data, config: c) }
         c = smallConfig()
         c.learningRate = -1
-        #expect(throws: TensorError.self) { try IDC.run(data, config: c) }
+        #expect(throws: DistillError.self) { try IDC.run(data, config: c) }
         c = smallConfig()
         c.iterations = -2
-        #expect(throws: TensorError.self) { try IDC.run(data, config: c) }
+        #expect(throws: DistillError.self) { try IDC.run(data, config: c) }
         c = smallConfig(ipc: 4)   // mix needs 4 x 4 = 16 images per class, the fixture has 12
         #expect(throws: TensorError.self) { try IDC.run(data, config: c) }
         c = smallConfig()
