@@ -28,7 +28,21 @@ extension DistillLibrary {
             text += " Arguments: " + m.parameters(describedAs: { "`\($0)` \($1)" }).joined(separator: "; ") + "."
         }
         text += "\n\n" + """
-        Stopping and resuming (every method):
+        Settings (shared meanings; a method takes those listed with it):
+        - `aug`: a DSA strategy, "dsa" (the papers' color_crop_cutout_flip_scale_rotate, without flip \
+        for digits) or "none".
+        - `init`: "real", "noise" or "kmeans" (DREAM's: the real images nearest k-means centres of a \
+        fresh network's features); DD's is "random" or "fixed" (its start networks).
+        - `select="dream"`: match against DREAM's representatives instead of random real batches: \
+        per class the batch_real images nearest k-means centres of network features, re-clustered \
+        every `interval` iterations/steps (default 10), over a random `pool` of each class (default \
+        0 = all).
+        - `memory` (methods that differentiate through unrolled steps): "checkpointed" recomputes \
+        each step in backward instead of storing the graph; "plain" keeps it.
+        - A batch larger than the images it is drawn from is clamped to them, with a note. \
+        `iterations=0` returns the starting images.
+
+        Stopping and resuming:
         - `budget="10m"` (s, m or h) stops before an iteration that would end past the budget and \
         marks the set.
         - `resume=syn` continues a set an earlier call returned (stopped by Ctrl-C or the budget, or \

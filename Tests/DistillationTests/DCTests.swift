@@ -115,7 +115,7 @@ import NeuralNet
         #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig(ipc: 13)
         c.initialization = .real
-        #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }
+        #expect(throws: DistillError.self) { try DatasetCondensation.run(data, config: c) }
         c = smallConfig()
         c.dsa = "color_zoom"
         #expect(throws: TensorError.self) { try DatasetCondensation.run(data, config: c) }

@@ -130,7 +130,7 @@ import NeuralNet
             #expect(match.map { data.train.labels[$0] } == i / 2, "synthetic image \(i) is not a real image of class \(i / 2)")
         }
         var big = SeededRNG(seed: 4)
-        #expect(throws: TensorError.self) {
+        #expect(throws: DistillError.self) {
             try SyntheticSet.initialImages(data.train, ipc: 1000, classes: 3, mode: .kmeans, rng: &big)
         }
     }

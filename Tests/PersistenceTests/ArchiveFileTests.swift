@@ -54,7 +54,7 @@ func decodeError(_ bytes: [UInt8], kind: String = "session") -> PersistenceError
 
 @Test func headerIsLittleEndianWithTheVersion() throws {
     let (_, _, bytes) = try sampleFile()
-    #expect(Array(bytes[8..<12]) == [1, 0, 0, 0])
+    #expect(Array(bytes[8..<12]) == [2, 0, 0, 0])
     let manifestLength = (0..<8).reduce(0) { $0 | Int(bytes[12 + $1]) << (8 * $1) }
     let manifest = String(decoding: bytes[24..<(24 + manifestLength)], as: UTF8.self)
     #expect(manifest.contains("\"kind\":\"session\""))
@@ -112,10 +112,17 @@ func decodeError(_ bytes: [UInt8], kind: String = "session") -> PersistenceError
 @Test func newerVersionSaysSo() throws {
     let (_, _, bytes) = try sampleFile()
     var newer = bytes
-    newer[8] = 2
+    newer[8] = 3
     let e = decodeError(newer)
     #expect(e?.kind == .newerVersion)
-    #expect(e?.message.contains("format version 2; this one reads up to 1") == true)
+    #expect(e?.message.contains("format version 3; this one reads up to 2") == true)
+}
+
+@Test func theLastReleasesVersionIsStillRead() throws {
+    let (_, _, bytes) = try sampleFile()
+    var older = bytes
+    older[8] = 1
+    #expect(decodeError(older) == nil)
 }
 
 /// A file with a chosen manifest and a correct manifest CRC.
