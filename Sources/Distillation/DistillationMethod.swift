@@ -55,6 +55,9 @@ public protocol DistillationMethod {
 }
 
 extension DistillationMethod {
+    /// The names of the arguments the method declares, in order.
+    public static var argumentNames: [String] { parameters.map(\.name) }
+
     public static func complete(_ config: inout Config, data: Dataset, given: Set<String>, resuming: Bool) {}
     public var stepsPerIteration: Int { 1 }
 }
