@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["TensorCore", "Persistence", "ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Datasets", "ImageIO", "Kernels", "Script", "TensorCore"],
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "Notebook", "Persistence", "TestSupport", "Datasets", "Distillation", "ImageIO", "Kernels", "Script", "TensorCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Script", "Bindings", "Persistence", "Notebook"],
                     resources: [.copy("Transcripts")]),
