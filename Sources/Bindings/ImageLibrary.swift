@@ -128,7 +128,7 @@ public enum ImageLibrary {
             context.session.setAttachment(counter, for: PictureCounter.self)
             counter.counts[kind, default: 0] += 1
             let folder = context.session.artifactDirectory ?? "."
-            path = (folder.isEmpty ? "." : folder) + "/\(kind)_\(counter.counts[kind]!).png"
+            path = (folder.isEmpty ? "." : folder) + "/\(kind)_\(counter.counts[kind, default: 0]).png"
         }
         makeParentFolder(of: path)
         return path

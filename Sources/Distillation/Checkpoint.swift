@@ -72,9 +72,9 @@ public struct Checkpoint {
     public func save<Config: Encodable>(_ state: State, method: String, config: Config) throws {
         var blobs = BlobTable()
         var tensors: [String: [JSONValue]] = [:]
-        for name in state.tensors.keys.sorted() {
-            tensors[name] = try state.tensors[name]!.enumerated().map { i, t in
-                try RunStateCodec.encode(t, prefix: state.tensors[name]!.count == 1 ? name : "\(name)[\(i)]", into: &blobs)
+        for (name, list) in state.tensors.sorted(by: { $0.key < $1.key }) {
+            tensors[name] = try list.enumerated().map { i, t in
+                try RunStateCodec.encode(t, prefix: list.count == 1 ? name : "\(name)[\(i)]", into: &blobs)
             }
         }
         let stored = StoredRun(method: method, config: try JSONValue(encoding: config), step: state.step,

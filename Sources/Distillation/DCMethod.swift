@@ -87,9 +87,7 @@ public struct DCMethod: DistillationMethod {
 }
 
 /// DSA as a plug-in: DC's engine with Siamese augmentation and real initialisation.
-public struct DSAMethod: DistillationMethod {
-    public typealias Config = DCConfig
-    public typealias State = DCMethod.State
+public struct DSAMethod: MethodVariant {
 
     public static let name = "dsa"
     public static let summary = """
@@ -107,23 +105,6 @@ public struct DSAMethod: DistillationMethod {
         DCConfig.dsa(ipc: ipc, strategy: DSA.paperStrategy(for: data))
     }
 
-    public static func validate(_ config: DCConfig, data: Dataset, inputs: MethodInputs) throws {
-        try DCMethod.validate(config, data: data, inputs: inputs)
-    }
-
-    let engine: DCMethod
-
-    public init(data: Dataset, config: DCConfig, inputs: MethodInputs) throws {
-        engine = try DCMethod(data: data, config: config, inputs: inputs)
-    }
-
-    public var stepsPerIteration: Int { engine.stepsPerIteration }
-    public func start(rng: inout SeededRNG) throws -> State { try engine.start(rng: &rng) }
-    public func iterate(_ state: inout State, rng: inout SeededRNG, context: IterationContext) throws -> IterationOutcome {
-        try engine.iterate(&state, rng: &rng, context: context)
-    }
-    public func images(of state: State) -> Tensor { engine.images(of: state) }
-    public func artifacts(of state: State) -> MethodArtifacts { engine.artifacts(of: state) }
-    public func settings(of state: State) -> [String: String] { engine.settings(of: state) }
-    public static func migrate(_ legacy: LegacyRunState) throws -> State { try DCMethod.migrate(legacy) }
+    public let engine: DCMethod
+    public init(engine: DCMethod) { self.engine = engine }
 }

@@ -140,3 +140,33 @@ public struct IterationOutcome: Sendable {
         self.complete = complete
     }
 }
+
+/// A method that runs another's engine under its own name, summary, defaults and arguments
+/// (DSA is DC with augmentation, DREAM is IDC with DREAM's selection): only those are written;
+/// the run itself, validation and format 1 migration are the engine's.
+public protocol MethodVariant: DistillationMethod where Config == Engine.Config, State == Engine.State {
+    associatedtype Engine: DistillationMethod
+    var engine: Engine { get }
+    init(engine: Engine)
+}
+
+extension MethodVariant {
+    public static func validate(_ config: Config, data: Dataset, inputs: MethodInputs) throws {
+        try Engine.validate(config, data: data, inputs: inputs)
+    }
+    public static func complete(_ config: inout Config, data: Dataset, given: Set<String>, resuming: Bool) {
+        Engine.complete(&config, data: data, given: given, resuming: resuming)
+    }
+    public init(data: Dataset, config: Config, inputs: MethodInputs) throws {
+        self.init(engine: try Engine(data: data, config: config, inputs: inputs))
+    }
+    public var stepsPerIteration: Int { engine.stepsPerIteration }
+    public func start(rng: inout SeededRNG) throws -> State { try engine.start(rng: &rng) }
+    public func iterate(_ state: inout State, rng: inout SeededRNG, context: IterationContext) throws -> IterationOutcome {
+        try engine.iterate(&state, rng: &rng, context: context)
+    }
+    public func images(of state: State) throws -> Tensor { try engine.images(of: state) }
+    public func artifacts(of state: State) -> MethodArtifacts { engine.artifacts(of: state) }
+    public func settings(of state: State) -> [String: String] { engine.settings(of: state) }
+    public static func migrate(_ legacy: LegacyRunState) throws -> State { try Engine.migrate(legacy) }
+}

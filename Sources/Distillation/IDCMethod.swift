@@ -113,9 +113,7 @@ public struct IDCMethod: DistillationMethod {
 
 /// DREAM as a plug-in: IDC's engine with DREAM's representative real batches (re-clustered
 /// every `interval` rounds) and k-means initialisation.
-public struct DREAMMethod: DistillationMethod {
-    public typealias Config = IDCConfig
-    public typealias State = IDCMethod.State
+public struct DREAMMethod: MethodVariant {
 
     public static let name = "dream"
     public static let summary = """
@@ -133,23 +131,6 @@ public struct DREAMMethod: DistillationMethod {
         DREAM.reference(for: data, ipc: ipc)
     }
 
-    public static func validate(_ config: IDCConfig, data: Dataset, inputs: MethodInputs) throws {
-        try IDCMethod.validate(config, data: data, inputs: inputs)
-    }
-
-    let engine: IDCMethod
-
-    public init(data: Dataset, config: IDCConfig, inputs: MethodInputs) throws {
-        engine = try IDCMethod(data: data, config: config, inputs: inputs)
-    }
-
-    public var stepsPerIteration: Int { engine.stepsPerIteration }
-    public func start(rng: inout SeededRNG) throws -> State { try engine.start(rng: &rng) }
-    public func iterate(_ state: inout State, rng: inout SeededRNG, context: IterationContext) throws -> IterationOutcome {
-        try engine.iterate(&state, rng: &rng, context: context)
-    }
-    public func images(of state: State) throws -> Tensor { try engine.images(of: state) }
-    public func artifacts(of state: State) -> MethodArtifacts { engine.artifacts(of: state) }
-    public func settings(of state: State) -> [String: String] { engine.settings(of: state) }
-    public static func migrate(_ legacy: LegacyRunState) throws -> State { try IDCMethod.migrate(legacy) }
+    public let engine: IDCMethod
+    public init(engine: IDCMethod) { self.engine = engine }
 }
