@@ -37,12 +37,14 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG"]),
         .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CBLAS", "CZlib"], swiftSettings: fastFlags),
         .target(name: "Distillation", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
+        // Exported sets: .safetensors, .npz and image folders (docs/export.md).
+        .target(name: "Exchange", dependencies: ["TensorCore", "Persistence", "ImageIO", "Datasets", "CZlib"]),
         // Session files and checkpoints: the container format, atomic writes.
         .target(name: "Persistence", dependencies: ["CZlib"]),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence"]),
+        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence", "Exchange"]),
         .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "TensorCore",
@@ -64,6 +66,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Kernels", "TensorCore", "Datasets", "CZlib", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
                                                         "Persistence", "Distillation", "TestSupport"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "TensorCore", "Persistence"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["TensorCore", "Persistence", "ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),

@@ -22,6 +22,19 @@ public struct ZCA: Sendable, Equatable {
 
     public var dimension: Int { mean.count }
 
+    /// A transform from its parts (an exported set's); sizes must agree (D = c·h·w, D × D).
+    public init(eps: Float, mean: [Float], whitening: [Float], coloring: [Float], imageShape: [Int]) throws {
+        let d = imageShape.reduce(1, *)
+        guard imageShape.count == 3, mean.count == d, whitening.count == d * d, coloring.count == d * d else {
+            throw DataError("zca: a mean of \(mean.count) and matrices of \(whitening.count) and \(coloring.count) values do not fit images \(imageShape.shapeText)")
+        }
+        self.eps = eps
+        self.mean = mean
+        self.whitening = whitening
+        self.coloring = coloring
+        self.imageShape = imageShape
+    }
+
     /// Fits on images [N, c, h, w] (N ≥ 2): unbiased covariance, eigen-decomposition,
     /// eigenvalues shifted by `eps` (kornia's default 0.1 for MTT).
     public static func fit(_ images: Tensor, eps: Float = 0.1) throws -> ZCA {
@@ -49,8 +62,16 @@ public struct ZCA: Sendable, Equatable {
         let (values, vectors) = try symmetricEigen(cov, n: d)
         let inverseRoot = values.map { 1 / (Swift.max($0, 0) + eps).squareRoot() }
         let root = values.map { (Swift.max($0, 0) + eps).squareRoot() }
-        return ZCA(eps: eps, mean: mu, whitening: scaledProduct(vectors, inverseRoot, n: d),
+        return ZCA(unchecked: eps, mean: mu, whitening: scaledProduct(vectors, inverseRoot, n: d),
                    coloring: scaledProduct(vectors, root, n: d), imageShape: Array(images.shape.dropFirst()))
+    }
+
+    private init(unchecked eps: Float, mean: [Float], whitening: [Float], coloring: [Float], imageShape: [Int]) {
+        self.eps = eps
+        self.mean = mean
+        self.whitening = whitening
+        self.coloring = coloring
+        self.imageShape = imageShape
     }
 
     /// U diag(s) Uᵀ for eigenvectors in the columns of row-major U.

@@ -1,0 +1,150 @@
+// Damaged and foreign exports: each is a DataError naming the file and what is wrong, never a
+// crash or a partial set; sizes are checked before anything is allocated.
+import Datasets
+import Exchange
+import Foundation
+import Persistence
+import TensorCore
+import Testing
+
+/// The message of the error reading `path` throws (fails the test when it reads).
+func readError(_ path: String) -> String {
+    do {
+        _ = try ExportedSet.read(path)
+        Issue.record("\(path) was read")
+        return ""
+    } catch let e as DataError {
+        return e.inlineText
+    } catch {
+        Issue.record("\(path): \(error) is not a DataError")
+        return ""
+    }
+}
+
+func write(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }
+
+/// A safetensors file with `header` as its JSON and `data` after it.
+func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
+    var out = [UInt8]()
+    withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { out += $0 }
+    return out + Array(header.utf8) + data
+}
+
+@Suite struct ExportDamageTests {
+    let dir: String
+    init() throws { dir = try exportFolder() }
+
+    @Test func safetensorsHeaderLengthPastTheEnd() throws {
+        let path = dir + "/a.safetensors"
+        var bytes = safetensors("{}")
+        bytes[0] = 200
+        try write(bytes, path)
+        #expect(readError(path).contains("\(path): header length 200 runs past the end of the file"))
+        try write([1, 2, 3], path)
+        #expect(readError(path).contains("shorter than the 8-byte header length"))
+    }
+
+    @Test func safetensorsHeaderNotJSON() throws {
+        let path = dir + "/b.safetensors"
+        try write(safetensors("{not json"), path)
+        #expect(readError(path).contains("\(path): the header is not a JSON object"))
+    }
+
+    @Test func safetensorsOffsetsOutsideTheFile() throws {
+        let path = dir + "/c.safetensors"
+        try write(safetensors(#"{"images":{"dtype":"F32","shape":[1],"data_offsets":[0,4000000000]}}"#, data: [0, 0, 0, 0]), path)
+        #expect(readError(path).contains("\(path): tensor 'images' has data_offsets [0, 4000000000] outside the 4 data bytes"))
+    }
+
+    @Test func safetensorsShapeOrDtypeNotMatchingBytes() throws {
+        let path = dir + "/d.safetensors"
+        try write(safetensors(#"{"images":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)), path)
+        #expect(readError(path).contains("tensor 'images' is F32 [3] but its data_offsets span 8 bytes"))
+        try write(safetensors(#"{"images":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)), path)
+        #expect(readError(path).contains("has dtype F16; only F32 and I64 are read"))
+        try write(safetensors(#"{"images":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)), path)
+        #expect(readError(path).contains("too many elements"))
+    }
+
+    @Test func safetensorsWithoutOurMetadataOrArrays() throws {
+        let path = dir + "/e.safetensors"
+        try write(safetensors(#"{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0]), path)
+        #expect(readError(path).contains("no __metadata__[\"distillery\"] description"))
+        var set = try sampleSet()
+        try set.write(to: path)
+        // A description that lies about the count.
+        set.metadata.count = 7
+        let text = String(decoding: try JSONEncoder().encode(set.metadata), as: UTF8.self)
+        var header = try JSONSerialization.jsonObject(with: Data(try ExportRoundTripTests.headerBytes(path))) as! [String: Any]
+        header["__metadata__"] = ["distillery": text]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: header), as: UTF8.self)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let n = original[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        try write(safetensors(json, data: Array(original[(8 + n)...])), path)
+        #expect(readError(path).contains("meta says 7 images, the file holds 6"))
+    }
+
+    @Test func npzMemberMissingOrDamaged() throws {
+        let path = dir + "/f.npz"
+        let set = try sampleSet()
+        try set.write(to: path)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Rename the labels member in both headers: it is then missing.
+        var renamed = good
+        let needle = Array("labels.npy".utf8)
+        var i = 0
+        while i + needle.count <= renamed.count {
+            if Array(renamed[i..<(i + needle.count)]) == needle { renamed[i] = UInt8(ascii: "x") }
+            i += 1
+        }
+        try write(renamed, path)
+        #expect(readError(path).contains("\(path): missing array 'labels.npy'"))
+        try write(Array(good.prefix(good.count / 2)), path)
+        #expect(readError(path).contains("\(path): not a zip archive (no end-of-central-directory record)"))
+        var flipped = good
+        flipped[200] ^= 0xFF
+        try write(flipped, path)
+        let message = readError(path)
+        #expect(message.contains(path) && (message.contains("CRC-32") || message.contains("inflate") || message.contains("not a .npy")))
+        try write(try ZipArchive.encode([("images.npy", NPY.encode(ExchangeArray(shape: [1], float32: [1])))]), path)
+        #expect(readError(path).contains("\(path): the archive has no member meta.json"))
+    }
+
+    @Test func npyShapeNotMatchingBytes() throws {
+        var npy = NPY.encode(ExchangeArray(shape: [2, 2], float32: [1, 2, 3, 4]))
+        npy.removeLast(4)
+        #expect(throws: DataError("z.npz: member 'images.npy' is <f4 (2, 2) but holds 12 data bytes")) {
+            try NPY.decode(npy, file: "z.npz", name: "images.npy")
+        }
+    }
+
+    @Test func folderPngNotAnImageAndUnknownClass() throws {
+        let path = dir + "/g"
+        try sampleSet().write(to: path)
+        try write(Array("hello".utf8), path + "/zero/00001.png")
+        #expect(readError(path).contains("\(path)/zero/00001.png: not a readable image"))
+        try sampleSet().write(to: path)
+        var csv = try String(contentsOfFile: path + "/labels.csv", encoding: .utf8)
+        csv = csv.replacingOccurrences(of: "two/00005.png,2,two", with: "two/00005.png,2,three")
+        try write(Array(csv.utf8), path + "/labels.csv")
+        #expect(readError(path).contains("\(path)/labels.csv:7: class 'three' (label 2) is not one of the classes in meta.json"))
+        try write(Array("{\"format\": 3}".utf8), path + "/meta.json")
+        #expect(readError(path).contains("\(path)/meta.json: the metadata is not a distillery export description"))
+    }
+
+    @Test func sizesAreCheckedBeforeAllocating() throws {
+        let path = dir + "/h.safetensors"
+        try sampleSet().write(to: path)
+        try MemoryLimit.$override.withValue(64) {
+            #expect(readError(path).contains("more than the memory limit"))
+        }
+    }
+}
+
+extension ExportRoundTripTests {
+    static func headerBytes(_ path: String) throws -> [UInt8] {
+        let b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let n = b[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return Array(b[8..<(8 + n)])
+    }
+}
