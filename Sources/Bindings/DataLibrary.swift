@@ -1,6 +1,8 @@
 // The `data` namespace: opening data sets by name or path, and taking subsets of them.
 import Datasets
 import Distillation
+import Exchange
+import Foundation
 import NeuralNet
 import Script
 import TensorCore
@@ -10,11 +12,13 @@ public enum DataLibrary {
     public static var namespace: BuiltinNamespace {
         BuiltinNamespace(name: "data", summary: "opening data sets and taking subsets", builtins: [
             Builtin("dataset", parameters: [.required("name"), .named("root")],
-                    help: "Opens a data set by name (`mnist`, `fashion-mnist`, `kmnist`, `cifar10`, `cifar100`) or by the path of a folder (IDX files, CIFAR binary batches, or CLASS/*.png images). Named sets are looked for in `root`, then the folders in DISTILL_DATA, then ~/.cache/distill, then /usr/share/datasets (Debian's dataset-fashion-mnist). Images are normalised with the published per-channel mean and std. Nothing is downloaded; a missing set is an error that lists where it looked.",
+                    help: "Opens a data set by name (`mnist`, `fashion-mnist`, `kmnist`, `cifar10`, `cifar100`) or by the path of a folder (IDX files, CIFAR binary batches, or CLASS/*.png images). A `.safetensors` or `.npz` file or a folder written by `export` opens as the set it was (a synthetic set keeps its method, step size, IDC factor, normalisation and ZCA; see docs/export.md). Named sets are looked for in `root`, then the folders in DISTILL_DATA, then ~/.cache/distill, then /usr/share/datasets (Debian's dataset-fashion-mnist). Images are normalised with the published per-channel mean and std. Nothing is downloaded; a missing set is an error that lists where it looked.",
                     example: "data = dataset(\"fashion-mnist\")\nprint(data.train)") { args, _ in
                 let name = try args.string(0)
                 let root = try args.optionalString("root")
                 do {
+                    let path = (name as NSString).expandingTildeInPath
+                    if root == nil, name.contains("/") || name.contains("."), ExportedSet.isExport(path) { return try openExport(path) }
                     return .host(DatasetObject(try Dataset.load(name, root: root)))
                 } catch let error as DataError {
                     throw ScriptError(error.description)
@@ -73,6 +77,6 @@ public enum DataLibrary {
                 let idx = try Selection.select(split, perClass: k, method: method, model: model, rng: &rng, progress: context.progress)
                 return .host(SplitObject(try split.selecting(idx), of: dataset, name: "\(which) \(method.rawValue) coreset (\(k) per class)"))
             },
-        ])
+        ] + exportBuiltins)
     }
 }

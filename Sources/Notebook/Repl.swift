@@ -1,5 +1,6 @@
 // The interactive loop: numbered cells (`dd[n]>`), continuation lines while a block or bracket
 // is open, echo of values, meta-commands (Repl+Commands.swift) and the cells kept for :export.
+import Bindings
 import Foundation
 import Script
 
@@ -86,5 +87,5 @@ public final class Repl {
         return true
     }
 
-    public static let version = "0.1.0"
+    public static let version = DataLibrary.version
 }

@@ -49,7 +49,7 @@ import Testing
 @Test func helpOverviewListsNamespacesAndReservedNames() {
     let text = BuiltinRegistry.standard().overview()
     #expect(text.hasPrefix("Builtins by namespace (help(\"name\") shows one):\n  core: "))
-    #expect(text.contains("    dataset, select, subset"))
+    #expect(text.contains("    dataset, export, select, subset"))
     #expect(text.contains("    accuracy, alexcifarnet, alexnet, convnet, lenet, mlp, resnet18, train"))
     #expect(text.contains("  session: saving and loading the whole session\n    load, save"))
 }
