@@ -157,6 +157,13 @@ public struct DMMethod: DistillationMethod {
         public var representatives: [[Int]]?
         public var representativesAge = 0
         public var optimised: Tensor { images }
+
+        public init(images: Tensor, velocity: [Tensor]? = nil, representatives: [[Int]]? = nil, representativesAge: Int = 0) {
+            self.images = images
+            self.velocity = velocity
+            self.representatives = representatives
+            self.representativesAge = representativesAge
+        }
     }
 
     public static let name = "dm"
