@@ -109,7 +109,8 @@ public struct DCAugment: Equatable, Sendable {
 
     /// `scipy.ndimage.rotate(reshape=True, order=3, cval=fill)` then the centre h × w: the
     /// enlarged output's pixels sampled by cubic B-spline from the prefiltered image (mirror
-    /// boundary), `fill` outside the input.
+    /// boundary), `fill` where the source point lies outside [0, n − 1] (scipy's "constant"
+    /// mode; a test holds it to scipy's own output).
     static func rotated(_ src: [Float], h: Int, w: Int, degrees: Float, fill: Float) -> [Float] {
         let a = Double(degrees) * Double.pi / 180
         let cs = cos(a), sn = sin(a)
@@ -127,7 +128,7 @@ public struct DCAugment: Equatable, Sendable {
                 let oy = Double(y + r) - outCy, ox = Double(x + c) - outCx
                 let iy = cs * oy + sn * ox + inCy
                 let ix = -sn * oy + cs * ox + inCx
-                guard iy > -1, iy < Double(h), ix > -1, ix < Double(w) else { continue }
+                guard iy >= 0, iy <= Double(h - 1), ix >= 0, ix <= Double(w - 1) else { continue }
                 out[y * w + x] = Float(cubicSample(coeff, h: h, w: w, y: iy, x: ix))
             }
         }
