@@ -175,7 +175,8 @@ public struct DMMethod: DistillationMethod {
         DREAM clusters: "fixed" (one random network for the run, the default) or "current" (the \
         iteration's network).
         """
-    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.dm
 
     public static var parameters: [MethodParameter<DMConfig>] {
         [.integer("iterations", \.iterations, help: "sets the iterations"),
