@@ -2,6 +2,7 @@
 // decoder (`load`). A session that loads must print, save and load again.
 import Bindings
 import Foundation
+import ImageIO
 import Script
 
 enum SessionHarness {
@@ -38,8 +39,26 @@ enum SessionHarness {
         "seed(7)\nr = rand([3])\n",
     ]
 
+    /// A tiny image-folder data set in the scratch folder (two classes of 4x4 grey images), so
+    /// a seed can hold a synthetic set with its run state (format 2) by reference to it.
+    static func bandFolder() -> String {
+        let root = ScratchFile.folder + "/bands"
+        for split in ["train", "test"] {
+            for c in 0..<2 {
+                let dir = "\(root)/\(split)/band\(c)"
+                try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                for i in 0..<3 {
+                    let pixels = (0..<16).map { UInt8(($0 / 8 == c ? 200 : 30) + i * 5) }
+                    try? PNGImage(width: 4, height: 4, channels: 1, pixels: pixels).write(to: "\(dir)/\(i).png")
+                }
+            }
+        }
+        return root
+    }
+
     static func seeds() -> [(String, [UInt8])] {
-        seedScripts.enumerated().flatMap { i, code -> [(String, [UInt8])] in
+        let runs = "d = dataset(\"\(bandFolder())\")\nsyn = distill(d, ipc=1, iterations=2, batch_real=2, model=mlp(), seed=1)\n"
+        return (seedScripts + [runs]).enumerated().flatMap { i, code -> [(String, [UInt8])] in
             let session = Session(registry: registry)
             session.output = CappedOutput()
             let path = ScratchFile.folder + "/seed.ddsession"

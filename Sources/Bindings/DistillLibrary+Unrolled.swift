@@ -1,6 +1,6 @@
 // The unrolled methods in the language: `experts(...)` (MTT's expert trajectories, trained or
-// loaded from a file), the names of `distill`'s MTT and DD options, and DD's evaluation
-// protocol. The methods themselves are plug-ins (MTTMethod, DDMethod).
+// loaded from a file), the names of `distill`'s MTT and DD options (DD's evaluation protocol is in
+// DistillLibrary+Evaluate.swift). The methods themselves are plug-ins (MTTMethod, DDMethod).
 import Autograd
 import Datasets
 import Distillation
@@ -124,26 +124,5 @@ extension DistillLibrary {
         guard differences.isEmpty else {
             throw ScriptError("experts file '\(file)' holds other experts: \(differences.joined(separator: "; ")) (HINT: give another file to train new ones)")
         }
-    }
-
-    /// `evaluate(set, data)` on a DD set: the paper's protocol unless `protocol="standard"`;
-    /// nil when the standard protocol applies.
-    static func evaluateDD(_ args: Arguments, dataset: Dataset, context: CallContext) throws -> Value? {
-        let proto = try args.string("protocol").lowercased()
-        guard ["auto", "dd", "standard"].contains(proto) else {
-            throw args.error(args.index("protocol"), "unknown protocol \"\(proto)\" (expected one of: auto, dd, standard)")
-        }
-        guard case .host(let s as SyntheticObject) = args.value(0), s.synthetic.method == "dd" else {
-            if proto == "dd" { throw args.error(0, "protocol \"dd\" needs a set made by distill(method=\"dd\")") }
-            return nil
-        }
-        guard proto != "standard" else { return nil }
-        let runs = try args.integer("runs")
-        guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
-        let r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
-        if let d = r.diverged {
-            context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
-        }
-        return .host(ResultObject(r))
     }
 }

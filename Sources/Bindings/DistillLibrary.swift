@@ -29,9 +29,9 @@ public enum DistillLibrary {
                                              .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
                                              .named("aug", default: .string("auto")), .named("seed"),
                                              .named("checkpoint"), .named("every", default: .number(1)),
-                                             .named("protocol", default: .string("auto"))],
-                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split) for `epochs` epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, lr x0.1 after half, batch 256), tests each on the data set's real test split, and reports mean ± std. `aug` is a DSA strategy, \"dsa\" (the papers' color_crop_cutout_flip_scale_rotate, without flip for digits), \"none\", or \"auto\" (\"dsa\" for sets made by DM/DSA/MTT/IDC/DREAM; none for DC sets and real subsets), as the papers evaluate.\n\nA DD set is judged by the DD paper's protocol (`protocol` \"auto\"/\"dd\": its learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones); protocol=\"standard\" uses the training above.\n\nWith `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).\n\nA run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
-                    example: "r = evaluate(syn, data, runs=5, epochs=300)\nprint(r.mean, r.std)") { args, context in
+                                             .named("protocol")],
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split), tests each on the data set's real test split, and reports mean ± std.\n\n`protocol` names the paper whose recipe trains them (docs/evaluation.md cites the reference code): \"dc\" (no augmentation, except DC's crop_scale_rotate on MNIST; 1000 epochs when augmenting, 300 otherwise), \"dsa\" and \"dm\" (DSA augmentation, 1000 epochs), \"idc\" (batch 64, IDC's augmentation without cutout, CutMix p 0.5, lr x0.2 at 2/3 and 5/6, 1000 epochs), \"mtt\" (the set's learned step size, DSA, 1000 epochs), \"dd\" (DD's learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones), or \"auto\": the protocol of the method that made the set (\"dc\" for real subsets and splits). As in the reference code, the dc/dsa/dm/mtt recipes train epochs + 1 epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, batch 256) and lr x0.1 after epoch epochs // 2 + 1. Explicit `epochs`, `aug`, `batch`, `lr`, `momentum`, `weight_decay` replace the protocol's, and the result names the protocol (\"5 runs, protocol dsa, 1000 epochs\").\n\nWithout `protocol` (or with \"standard\"), the standard recipe: `epochs` epochs (default 300) of the SGD above with lr x0.1 after half, batch 256, and `aug` a DSA strategy, \"dsa\" (the papers' color_crop_cutout_flip_scale_rotate, without flip for digits), \"none\", or \"auto\" (\"dsa\" for sets made by DM/DSA/MTT/IDC/DREAM; none for DC sets and real subsets); a DD set is then judged by protocol \"dd\" unless protocol=\"standard\".\n\nWith `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).\n\nA run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
+                    example: "r = evaluate(syn, data, runs=5, epochs=300)\nr = evaluate(syn, data, protocol=\"auto\")   # the recipe of the method that made syn\nprint(r.mean, r.std)") { args, context in
                 let (setDataset, images, labels) = try trainingSet(args, 0)
                 let dataset = try datasetArgument(args, 1)
                 guard setDataset.imageShape == dataset.imageShape, setDataset.classCount == dataset.classCount else {
@@ -43,7 +43,8 @@ public enum DistillLibrary {
                         : "the data set is ZCA-whitened but the set is not (HINT: evaluate on the data set the set came from)")
                 }
                 do { _ = try dataset.nonEmptyTestSplit() } catch let e as DataError { throw args.error(1, e.inlineText) }
-                if let dd = try evaluateDD(args, dataset: dataset, context: context) { return dd }
+                let choice = try evaluationChoice(args)
+                if let dd = try evaluateDD(args, choice: choice, dataset: dataset, context: context) { return dd }
                 let spec: ModelSpec
                 switch args.value("model") {
                 case .none: spec = .convNet3
@@ -52,32 +53,27 @@ public enum DistillLibrary {
                 }
                 let runs = try args.integer("runs")
                 guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
-                var config = try trainConfig(args)
-                config.batchSize = clampedBatch(config.batchSize, "batch", most: labels.count, of: "images of the set", args, context)
-                var learnedLR: Float?
-                if case .host(let s as SyntheticObject) = args.value(0) { learnedLR = s.synthetic.learnedLR }
-                if let lr = try args.optionalNumber("lr") {
-                    guard lr > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
-                    config.learningRate = Float(lr)
+                var setup: EvaluationSetup
+                if case .named(let proto) = choice {
+                    setup = try protocolSetup(proto, args, dataset: dataset, labels: labels)
                 } else {
-                    config.learningRate = learnedLR ?? 0.01
+                    setup = try standardSetup(args, dataset: dataset)
                 }
-                var augment: BatchAugment?
-                if try args.string("aug").lowercased() == "auto" {
-                    augment = try autoAugmentation(args.value(0), dataset: dataset)
-                } else {
-                    augment = try augmentation(args, "aug", dataset: dataset)
-                }
+                setup.config.batchSize = clampedBatch(setup.config.batchSize, "batch", most: labels.count, of: "images of the set", args, context)
                 let seed = try context.seed(args)
                 let checkpoint = try checkpointArgument(args)
                 let hook = try checkpoint?.evaluationHook(
-                    config: RunIdentity(model: spec, train: config, aug: try args.string("aug"), seed: seed, data: dataset.name, images: labels.count),
+                    config: RunIdentity(model: spec, train: setup.config, aug: setup.identity, seed: seed, data: dataset.name, images: labels.count),
                     runs: runs)
-                let result = try Evaluation.run(
+                var result = try Evaluation.run(
                     images: images, labels: labels, testImages: dataset.test.images, testLabels: dataset.test.labels,
-                    config: config, runs: runs, seed: seed,
+                    config: setup.config, runs: runs, seed: seed,
                     makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
-                    augment: augment, progress: context.progress, hook: hook)
+                    augment: setup.augment, mix: setup.mix, progress: context.progress, hook: hook)
+                if let recipe = setup.recipe {
+                    result.protocolName = recipe.evaluationProtocol.rawValue
+                    result.epochs = recipe.epochs
+                }
                 if let d = result.diverged {
                     context.output.write("warning: evaluate: training \(d); the result has no accuracy (HINT: lower lr)\n")
                 }
@@ -109,11 +105,3 @@ func datasetArgument(_ args: Arguments, _ i: Int) throws -> Dataset {
 /// A strategy argument with "dsa" read as the papers' default DSA strategy for `dataset`:
 /// color_crop_cutout_flip_scale_rotate, without flip on digits (as `aug="auto"` and `experts`).
 func dsaStrategy(_ text: String, for dataset: Dataset) -> String { DSA.strategy(named: text, for: dataset) }
-
-/// The augmentation the papers evaluate a set with.
-func autoAugmentation(_ set: Value, dataset: Dataset) throws -> BatchAugment? {
-    guard case .host(let s as SyntheticObject) = set,
-          MethodRegistry.method(named: s.synthetic.method)?.capabilities.contains(.augmentedEvaluation) == true else { return nil }
-    let dsa = try DSA(strategy: DSA.paperStrategy(for: dataset))
-    return { x, rng in try GradMode.withoutGrad { try dsa.apply(Variable(x), rng: &rng).value } }
-}

@@ -47,7 +47,7 @@ final class ResultObject: HostObject {
 
     var typeName: String { "result" }
     var summary: String { result.summary }
-    var memberNames: [String] { ["accuracies", "mean", "std", "runs", "epochs", "model"] }
+    var memberNames: [String] { ["accuracies", "mean", "std", "runs", "epochs", "model", "protocol"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -57,6 +57,7 @@ final class ResultObject: HostObject {
         case "runs": return .number(Double(result.accuracies.count))
         case "epochs": return .number(Double(result.epochs))
         case "model": return .string(result.architecture)
+        case "protocol": return result.protocolName.map { Value.string($0) } ?? Value.none
         default: return nil
         }
     }

@@ -78,12 +78,18 @@ public struct ZCA: Sendable, Equatable {
     static func scaledProduct(_ u: [Float], _ s: [Float], n: Int) -> [Float] {
         var us = u
         for i in 0..<n { for j in 0..<n { us[i * n + j] *= s[j] } }
-        var out = [Float](repeating: 0, count: n * n)
-        us.withUnsafeBufferPointer { a in
-            u.withUnsafeBufferPointer { b in
+        return product(us, u, m: n, n: n, k: n, transB: true)
+    }
+
+    /// a [m, k] times b [k, n] (or bᵀ for b [n, k] when `transB`), row-major, on the pool.
+    static func product(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transB: Bool) -> [Float] {
+        var out = [Float](repeating: 0, count: m * n)
+        guard m > 0, n > 0 else { return out }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { c in
-                    sgemmParallel(transA: false, transB: true, m: n, n: n, k: n, a: a.baseAddress!, lda: n,
-                                  b: b.baseAddress!, ldb: n, c: c.baseAddress!, ldc: n)
+                    sgemmParallel(transA: false, transB: transB, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
+                                  b: pb.baseAddress!, ldb: transB ? k : n, c: c.baseAddress!, ldc: n)
                 }
             }
         }
@@ -116,17 +122,6 @@ public struct ZCA: Sendable, Equatable {
 
     /// rows × D times the symmetric D × D matrix m.
     private func multiply(_ x: [Float], rows: Int, by m: [Float]) -> [Float] {
-        let d = dimension
-        var out = [Float](repeating: 0, count: rows * d)
-        guard rows > 0 else { return out }
-        x.withUnsafeBufferPointer { a in
-            m.withUnsafeBufferPointer { b in
-                out.withUnsafeMutableBufferPointer { c in
-                    sgemmParallel(transA: false, transB: false, m: rows, n: d, k: d, a: a.baseAddress!, lda: d,
-                                  b: b.baseAddress!, ldb: d, c: c.baseAddress!, ldc: d)
-                }
-            }
-        }
-        return out
+        ZCA.product(x, m, m: rows, n: dimension, k: dimension, transB: false)
     }
 }

@@ -25,6 +25,7 @@ public struct DCMethod: DistillationMethod {
         reference's table for the ipc.
         """
     public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.dc
 
     public static var parameters: [MethodParameter<DCConfig>] { gradientMatchingParameters }
 
@@ -97,7 +98,8 @@ public struct DSAMethod: MethodVariant {
         "ours", aug "dsa" (color_crop_cutout_flip_scale_rotate, without flip for digits), model \
         convnet().
         """
-    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.dsa
 
     public static var parameters: [MethodParameter<DCConfig>] { DCMethod.gradientMatchingParameters }
 

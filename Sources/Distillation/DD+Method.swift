@@ -36,6 +36,7 @@ public struct DDMethod: DistillationMethod {
         memory on colour images. Its sets are evaluated by the paper's protocol (their learned steps).
         """
     public static let capabilities: MethodCapabilities = [.unrolledMemory, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.dd
 
     public static var parameters: [MethodParameter<DDConfig>] {
         [.integer("iterations", \.iterations, help: "sets the iterations"),

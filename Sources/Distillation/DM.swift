@@ -157,6 +157,13 @@ public struct DMMethod: DistillationMethod {
         public var representatives: [[Int]]?
         public var representativesAge = 0
         public var optimised: Tensor { images }
+
+        public init(images: Tensor, velocity: [Tensor]? = nil, representatives: [[Int]]? = nil, representativesAge: Int = 0) {
+            self.images = images
+            self.velocity = velocity
+            self.representatives = representatives
+            self.representativesAge = representativesAge
+        }
     }
 
     public static let name = "dm"
@@ -168,7 +175,8 @@ public struct DMMethod: DistillationMethod {
         DREAM clusters: "fixed" (one random network for the run, the default) or "current" (the \
         iteration's network).
         """
-    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.selection, .augmentation, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.dm
 
     public static var parameters: [MethodParameter<DMConfig>] {
         [.integer("iterations", \.iterations, help: "sets the iterations"),

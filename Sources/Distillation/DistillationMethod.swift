@@ -22,6 +22,8 @@ public protocol DistillationMethod {
     /// defaults and anything particular to its arguments.
     static var summary: String { get }
     static var capabilities: MethodCapabilities { get }
+    /// The protocol `evaluate(protocol="auto")` judges its sets by, as its paper does.
+    static var evaluationProtocol: EvaluationProtocol { get }
     /// The named arguments of `distill` this method reads, applied in this order.
     static var parameters: [MethodParameter<Config>] { get }
 
@@ -88,13 +90,11 @@ public struct MethodCapabilities: OptionSet, Sendable {
     public static let whitenedData = MethodCapabilities(rawValue: 1 << 2)
     /// Unrolled steps with a memory mode (`memory="plain"` or `"checkpointed"`).
     public static let unrolledMemory = MethodCapabilities(rawValue: 1 << 3)
-    /// Its sets are evaluated with DSA augmentation by `evaluate(aug="auto")`, as its paper does.
-    public static let augmentedEvaluation = MethodCapabilities(rawValue: 1 << 4)
 
     /// The names, for docs.
     public var names: [String] {
         [(Self.selection, "selection"), (.augmentation, "augmentation"), (.whitenedData, "whitened data"),
-         (.unrolledMemory, "unrolled memory modes"), (.augmentedEvaluation, "augmented evaluation")]
+         (.unrolledMemory, "unrolled memory modes")]
             .filter { contains($0.0) }.map(\.1)
     }
 }

@@ -26,7 +26,8 @@ public struct IDCMethod: DistillationMethod {
         5e-3 × ipc/10 scaled by (size/32)², distance "mse" ("l1" and lr 1e-4 for MNIST and \
         Fashion-MNIST), init "mix", model convnet(). Works in pixel space: not with zca(...).
         """
-    public static let capabilities: MethodCapabilities = [.selection, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.selection]
+    public static let evaluationProtocol = EvaluationProtocol.idc
 
     public static var parameters: [MethodParameter<IDCConfig>] { multiFormationParameters(dreamAlways: false) }
 
@@ -123,7 +124,8 @@ public struct DREAMMethod: MethodVariant {
         initialisation. Defaults are IDC's (condense.py --reproduce: factor 2, 2000 iterations of \
         100 rounds, batch_real 128) with select "dream" always. Works in pixel space: not with zca(...).
         """
-    public static let capabilities: MethodCapabilities = [.selection, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.selection]
+    public static let evaluationProtocol = EvaluationProtocol.idc
 
     public static var parameters: [MethodParameter<IDCConfig>] { IDCMethod.multiFormationParameters(dreamAlways: true) }
 

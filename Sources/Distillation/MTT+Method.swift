@@ -31,7 +31,8 @@ public struct MTTMethod: DistillationMethod {
         the model are the experts', init "real", DSA augmentation; batch_syn 0 steps on all images. \
         The authors whiten CIFAR with ZCA: pass zca(data). Evaluation trains with the learned step size.
         """
-    public static let capabilities: MethodCapabilities = [.unrolledMemory, .augmentation, .whitenedData, .augmentedEvaluation]
+    public static let capabilities: MethodCapabilities = [.unrolledMemory, .augmentation, .whitenedData]
+    public static let evaluationProtocol = EvaluationProtocol.mtt
 
     public static var parameters: [MethodParameter<MTTConfig>] {
         [.integer("iterations", \.iterations, help: "sets the iterations"),

@@ -1,6 +1,6 @@
 // What a synthetic set carries from the method that made it, as typed values: the seed, MTT's
 // learned step size, IDC's formation factor, DD's learned steps and model. Evaluation, pictures
-// and exports read these; `SyntheticSet.settings` is only their display.
+// and exports read these, and the protocol the set is judged by; `SyntheticSet.settings` is only their display.
 import NeuralNet
 
 /// Typed results of a run besides the images.
@@ -15,6 +15,14 @@ public struct MethodArtifacts: Codable, Equatable, Sendable {
     public var learnedSteps: LearnedSteps?
     /// MTT and DD: iterations skipped because their loss or gradient was not finite.
     public var skipped: Int?
+    /// The evaluation protocol the set is meant to be judged by (its method's); nil in sets
+    /// from files written before protocols, which derive it from their method.
+    public var evaluationProtocol: EvaluationProtocol?
+
+    enum CodingKeys: String, CodingKey {
+        case seed, learnedStepSize, formationFactor, learnedSteps, skipped
+        case evaluationProtocol = "protocol"
+    }
 
     public init(seed: UInt64? = nil) { self.seed = seed }
 }

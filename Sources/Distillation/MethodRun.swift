@@ -57,6 +57,7 @@ public struct MethodRun<M: DistillationMethod> {
         set.iterations = last.step
         set.loss = last.loss
         set.artifacts = method.artifacts(of: last.state)
+        set.artifacts.evaluationProtocol = M.evaluationProtocol
         set.run = record(last, configJSON)
         set.checkpointFailure = checkpoint?.failure
         switch ending {

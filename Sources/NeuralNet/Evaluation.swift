@@ -9,6 +9,9 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     public var epochs: Int
     public var trainImages: Int
     public var interrupted = false
+    /// The named protocol the runs followed ("dsa"), when one was asked for; `epochs` is then
+    /// the protocol's epoch count as its reference code states it.
+    public var protocolName: String?
     /// Set when a run's training diverged ("run 2 diverged at epoch 3 (loss nan)"): the
     /// evaluation stopped there and has no accuracy; `mean` and `std` are nan.
     public var diverged: String?
@@ -25,13 +28,14 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         return (accuracies.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(accuracies.count)).squareRoot()
     }
 
-    /// "ConvNet-3 on 100 images: test accuracy 84.1 ± 0.3 % (5 runs, 300 epochs)".
+    /// "ConvNet-3 on 100 images: test accuracy 84.1 ± 0.3 % (5 runs, 300 epochs)", or with a
+    /// protocol "(5 runs, protocol dsa, 1000 epochs)".
     public var summary: String {
         let pct = { (v: Float) in String(format: "%.1f", Double(v) * 100) }
         if let diverged {
             return "\(architecture) on \(trainImages) images: no test accuracy: training \(diverged) (HINT: lower lr)"
         }
-        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(epochs) epoch\(epochs == 1 ? "" : "s"))\(interrupted ? " [interrupted]" : "")"
+        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(protocolName.map { "protocol \($0), " } ?? "")\(epochs) epoch\(epochs == 1 ? "" : "s"))\(interrupted ? " [interrupted]" : "")"
     }
 }
 
@@ -52,7 +56,8 @@ public enum Evaluation {
         images: Tensor, labels: [Int], testImages: Tensor, testLabels: [Int],
         config: TrainConfig, runs: Int, seed: UInt64,
         makeModel: (inout SeededRNG) throws -> Model,
-        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), hook: EvaluationHook? = nil
+        augment: BatchAugment? = nil, mix: BatchMix? = nil, progress: ProgressSink = SilentProgress(),
+        hook: EvaluationHook? = nil
     ) throws -> EvaluationResult {
         guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
         // Checked before any training: every run would end on a test of nothing.
@@ -74,7 +79,7 @@ public enum Evaluation {
             let model = try makeModel(&rng)
             result.architecture = model.name
             let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
-                                            augment: augment, progress: progress, title: "evaluate \(r + 1)/\(runs)")
+                                            augment: augment, mix: mix, progress: progress, title: "evaluate \(r + 1)/\(runs)")
             if let d = history.diverged {
                 // Nothing to test: a diverged network's accuracy is chance, not a result.
                 result.diverged = "of run \(r + 1) \(d.description)"

@@ -12,12 +12,25 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public var weightDecay: Float
     public var batchSize: Int
     public var schedule: LRSchedule
+    /// Whether a learning-rate drop starts a fresh optimiser, momentum and all (DC's
+    /// `evaluate_synset` re-creates its SGD); false keeps the momentum (PyTorch's `MultiStepLR`,
+    /// as IDC trains). Encoded only when false, so older configs read and compare the same.
+    public var momentumRestarts = true
 
     /// The DC/DSA/DM evaluation recipe: SGD lr 0.01, momentum 0.9, weight decay 5e-4, batch 256,
     /// lr ×0.1 from epoch E/2 + 1 on.
     public static func evaluation(epochs: Int, learningRate: Float = 0.01) -> TrainConfig {
         TrainConfig(epochs: epochs, learningRate: learningRate, momentum: 0.9, weightDecay: 5e-4, batchSize: 256,
                     schedule: .multiStep(milestones: [epochs / 2 + 1], factor: 0.1))
+    }
+
+    /// The reference's `evaluate_synset` (DatasetCondensation utils.py:337-361) for an
+    /// `epoch_eval_train` of `epochs`: it trains `epochs + 1` epochs (`range(Epoch+1)`) and
+    /// multiplies the rate by 0.1 after epoch `epochs // 2 + 1` (counted from 0), so the epochs
+    /// from `epochs // 2 + 2` on run at a tenth. SGD momentum 0.9, weight decay 5e-4, batch 256.
+    public static func referenceEvaluation(epochs: Int, learningRate: Float = 0.01) -> TrainConfig {
+        TrainConfig(epochs: epochs + 1, learningRate: learningRate, momentum: 0.9, weightDecay: 5e-4, batchSize: 256,
+                    schedule: .multiStep(milestones: [epochs / 2 + 2], factor: 0.1))
     }
 
     public init(epochs: Int, learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 5e-4, batchSize: Int = 256, schedule: LRSchedule = .constant) {
@@ -27,6 +40,32 @@ public struct TrainConfig: Codable, Equatable, Sendable {
         self.weightDecay = weightDecay
         self.batchSize = batchSize
         self.schedule = schedule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, learningRate, momentum, weightDecay, batchSize, schedule, momentumRestarts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        momentum = try c.decode(Float.self, forKey: .momentum)
+        weightDecay = try c.decode(Float.self, forKey: .weightDecay)
+        batchSize = try c.decode(Int.self, forKey: .batchSize)
+        schedule = try c.decode(LRSchedule.self, forKey: .schedule)
+        momentumRestarts = try c.decodeIfPresent(Bool.self, forKey: .momentumRestarts) ?? true
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(epochs, forKey: .epochs)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(momentum, forKey: .momentum)
+        try c.encode(weightDecay, forKey: .weightDecay)
+        try c.encode(batchSize, forKey: .batchSize)
+        try c.encode(schedule, forKey: .schedule)
+        if !momentumRestarts { try c.encode(false, forKey: .momentumRestarts) }
     }
 
     func validate() throws {
@@ -65,12 +104,17 @@ public struct TrainHistory: Codable, Equatable, Sendable {
 /// Augments a batch of training images (e.g. DSA); gets a generator for its random choices.
 public typealias BatchAugment = (Tensor, inout SeededRNG) throws -> Tensor
 
+/// Mixes a batch of (augmented) images with its own labels (e.g. CutMix): nil to leave it, or
+/// the mixed images, the labels of the images mixed in and the weight of the own labels; the
+/// loss is then `ratio · CE(labels) + (1 − ratio) · CE(partners)`.
+public typealias BatchMix = (Tensor, [Int], inout SeededRNG) throws -> (images: Tensor, partners: [Int], ratio: Float)?
+
 public enum Trainer {
     /// Trains `model` in place on `images` [n, c, h, w] with `labels`.
     @discardableResult
     public static func train(
         _ model: Model, images: Tensor, labels: [Int], config: TrainConfig, rng: inout SeededRNG,
-        augment: BatchAugment? = nil, progress: ProgressSink = SilentProgress(), title: String = "train",
+        augment: BatchAugment? = nil, mix: BatchMix? = nil, progress: ProgressSink = SilentProgress(), title: String = "train",
         hook: TrainHook? = nil
     ) throws -> TrainHistory {
         try config.validate()
@@ -95,8 +139,12 @@ public enum Trainer {
         for epoch in start..<config.epochs {
             let rate = config.schedule.rate(base: config.learningRate, epoch: epoch)
             if rate != lastRate {
-                // The reference re-creates the optimiser when the rate drops: momentum restarts.
-                sgd = SGD(learningRate: rate, momentum: config.momentum, weightDecay: config.weightDecay)
+                // DC's reference re-creates the optimiser when the rate drops: momentum restarts.
+                if config.momentumRestarts {
+                    sgd = SGD(learningRate: rate, momentum: config.momentum, weightDecay: config.weightDecay)
+                } else {
+                    sgd.learningRate = rate
+                }
                 lastRate = rate
             }
             var order = Array(0..<n)
@@ -109,9 +157,17 @@ public enum Trainer {
                 var x = try images.indexSelect(idx)
                 if let augment { x = try augment(x, &rng) }
                 let y = idx.map { labels[$0] }
+                var mixed: (partners: [Int], ratio: Float)?
+                if let mix, let m = try mix(x, y, &rng) {
+                    x = m.images
+                    mixed = (m.partners, m.ratio)
+                }
                 let params = model.parameterVariables()
                 let logits = try model.forward(Variable(x), parameters: params, mode: .train)
-                let loss = try logits.crossEntropy(labels: y)
+                var loss = try logits.crossEntropy(labels: y)
+                if let mixed {
+                    loss = try loss * mixed.ratio + (try logits.crossEntropy(labels: mixed.partners)) * (1 - mixed.ratio)
+                }
                 guard loss.value.data[0].isFinite else {
                     history.diverged = TrainHistory.Divergence(epoch: epoch + 1, loss: loss.value.data[0])
                     break batches
