@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CBLAS", "CZlib"], swiftSettings: fastFlags),
         .target(name: "Distillation", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
         // Exported sets: .safetensors, .npz and image folders (docs/export.md).
-        .target(name: "Exchange", dependencies: ["TensorCore", "Persistence", "ImageIO", "Datasets", "CZlib"]),
+        .target(name: "Exchange", dependencies: ["TensorCore", "Persistence", "ImageIO", "Datasets", "Distillation", "CZlib"]),
         // Session files and checkpoints: the container format, atomic writes.
         .target(name: "Persistence", dependencies: ["CZlib"]),
 
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Kernels", "TensorCore", "Datasets", "CZlib", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
                                                         "Persistence", "Distillation", "TestSupport"]),
-        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "TensorCore", "Persistence"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "Distillation", "NeuralNet", "TensorCore", "Persistence"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["TensorCore", "Persistence", "ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),

@@ -14,7 +14,7 @@ extension DataLibrary {
     static var exportBuiltins: [Builtin] {
         [
             Builtin("export", parameters: [.required("set"), .required("path")],
-                    help: "Writes a synthetic set, split or subset where PyTorch and NumPy can read it, the format chosen by the path: `.safetensors` (Hugging Face's format), `.npz` (NumPy's), or a folder (a path ending in / or without an extension: CLASS_NAME/*.png, labels.csv and meta.json, readable by torchvision's ImageFolder). Arrays: `images` (as stored: normalised, or whitened), `pixels` (in [0, 1]), `labels`, `learned_step_size` (MTT) and `zca_mean`, `zca_whitening`, `zca_coloring` (whitened sets); the description (data set, classes, normalisation, method and settings, seed, iterations, IDC's factor, protocol) is meta.json or __metadata__[\"distillery\"]. The write is atomic: an existing file is replaced only when it succeeded. `dataset(PATH)` opens the export again. See docs/export.md.",
+                    help: "Writes a synthetic set, split or subset where PyTorch and NumPy can read it, the format chosen by the path: `.safetensors` (Hugging Face's format), `.npz` (NumPy's), or a folder (a path ending in / or without an extension: CLASS_NAME/*.png, labels.csv and meta.json, readable by torchvision's ImageFolder). Arrays: `images` (as stored: normalised, or whitened), `pixels` (in [0, 1]), `labels`, `learned_step_size` (MTT), `learned_steps` (DD) and `zca_mean`, `zca_whitening`, `zca_coloring` (whitened sets); the description (data set, classes, normalisation, method and settings, seed, iterations, IDC's factor, protocol) is meta.json or __metadata__[\"distillery\"]. The write is atomic: an existing file is replaced only when it succeeded. `dataset(PATH)` opens the export again. See docs/export.md.",
                     example: "export(syn, \"out/dm_fashion.safetensors\")\nback = dataset(\"out/dm_fashion.safetensors\")") { args, context in
                 let set = try exportedSet(args, 0)
                 let path = (try args.string(1) as NSString).expandingTildeInPath
@@ -37,7 +37,7 @@ extension DataLibrary {
         }
         var meta = ExportMetadata(distillery: version, dataset: data.name, classes: data.classNames, imageShape: Array(images.shape.dropFirst()),
                                   count: labels.count, normalization: data.normalization,
-                                  evaluationProtocol: synthetic?.method ?? "standard")
+                                  evaluationProtocol: synthetic?.evaluationProtocol.rawValue ?? EvaluationProtocol.dc.rawValue)
         meta.zcaEps = data.whitening?.eps
         if let s = synthetic {
             meta.method = s.method
@@ -47,6 +47,7 @@ extension DataLibrary {
             meta.seed = s.artifacts.seed
             meta.learnedStepSize = s.artifacts.learnedStepSize
             meta.formationFactor = s.artifacts.formationFactor
+            meta.learnedSteps = s.artifacts.learnedSteps
         }
         do {
             return try ExportedSet(metadata: meta, images: images, labels: labels, whitening: data.whitening, file: "export")
@@ -66,6 +67,8 @@ extension DataLibrary {
         syn.artifacts.seed = set.metadata.seed
         syn.artifacts.learnedStepSize = set.metadata.learnedStepSize
         syn.artifacts.formationFactor = set.metadata.formationFactor
+        syn.artifacts.learnedSteps = set.metadata.learnedSteps
+        syn.artifacts.evaluationProtocol = EvaluationProtocol(name: set.metadata.evaluationProtocol)
         return .host(SyntheticObject(syn, dataset: data))
     }
 }

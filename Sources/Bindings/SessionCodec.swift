@@ -1,6 +1,7 @@
 // Saving and loading a whole session: variables (through StoredValue), the seed state and the
 // cell history. Each host object's own part is in its +Persist file; the format is Persistence's.
 import Datasets
+import Exchange
 import Foundation
 import Persistence
 import Script
@@ -143,7 +144,10 @@ final class SessionReader {
         let key = String(decoding: (try? JSONEncoder().encode(d)) ?? Data(), as: UTF8.self)
         if let cached = datasets[key] { return cached }
         do {
-            var loaded = try Dataset.load(provenance: d.provenance)
+            // An export (dataset(PATH) of a .safetensors, .npz or export folder) opens as one again.
+            var loaded = ExportedSet.isExport(d.provenance.root)
+                ? try ExportedSet.read(d.provenance.root).dataset(path: d.provenance.root)
+                : try Dataset.load(provenance: d.provenance)
             loaded.name = d.name
             datasets[key] = loaded
             return loaded

@@ -27,7 +27,7 @@ final class SyntheticObject: HostObject {
         return text
     }
 
-    var memberNames: [String] { ["images", "labels", "ipc", "loss", "method", "iterations", "settings", "interrupted", "budget_spent", "classes"] }
+    var memberNames: [String] { ["images", "labels", "ipc", "loss", "method", "iterations", "settings", "interrupted", "budget_spent", "classes", "protocol"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -40,6 +40,7 @@ final class SyntheticObject: HostObject {
         case "interrupted": return .bool(synthetic.interrupted)
         case "budget_spent": return .bool(synthetic.budgetSpent)
         case "classes": return .list(synthetic.classNames.map { .string($0) })
+        case "protocol": return .string(synthetic.evaluationProtocol.rawValue)
         case "settings":
             return .list(synthetic.settings.keys.sorted().map { .string("\($0)=\(synthetic.settings[$0] ?? "")") })
         default: return nil

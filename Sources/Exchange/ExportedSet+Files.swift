@@ -1,7 +1,8 @@
 // The .safetensors and .npz layouts of an exported set: the same named arrays (images, pixels,
-// labels, learned_step_size, zca_mean, zca_whitening, zca_coloring) and the metadata, as
+// labels, learned_step_size, learned_steps, zca_mean, zca_whitening, zca_coloring) and the metadata, as
 // safetensors' __metadata__["distillery"] or the archive's meta.json. Written atomically.
 import Datasets
+import Distillation
 import Foundation
 import Persistence
 import TensorCore
@@ -15,6 +16,7 @@ extension ExportedSet {
             ("labels", ExchangeArray(shape: [labels.count], int64: labels.map(Int64.init))),
         ]
         if let lr = metadata.learnedStepSize { out.append(("learned_step_size", ExchangeArray(shape: [1], float32: [lr]))) }
+        if let rates = metadata.learnedSteps?.rates { out.append(("learned_steps", ExchangeArray(shape: [rates.count], float32: rates))) }
         out += zcaArrays()
         return out
     }
@@ -82,6 +84,17 @@ extension ExportedSet {
         }
         var meta = metadata
         if let lr = arrays["learned_step_size"]?.floats().first { meta.learnedStepSize = lr }
+        if var steps = meta.learnedSteps {
+            let rates = try need("learned_steps")
+            guard rates.dtype == .float32, steps.steps >= 1, steps.epochs >= 1, rates.shape == [steps.steps * steps.epochs] else {
+                throw DataError("\(file): learned_steps is \(rates.dtype.rawValue) \(rates.shape), expected F32 [\(steps.steps) steps × \(steps.epochs) epochs]")
+            }
+            steps.rates = rates.floats()
+            meta.learnedSteps = steps
+        }
+        if EvaluationProtocol(name: meta.evaluationProtocol) == nil {
+            throw DataError("\(file): evaluation protocol '\(meta.evaluationProtocol)' is unknown to this distill (it knows \(EvaluationProtocol.names.joined(separator: ", ")))")
+        }
         return try ExportedSet(metadata: meta, images: images.tensor(), labels: values.map { Int(clamping: $0) }, whitening: whitening, file: file)
     }
 

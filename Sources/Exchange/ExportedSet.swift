@@ -2,6 +2,7 @@
 // use them (normalisation, ZCA, learned step size, IDC factor) and a description. The file
 // layouts are in ExportedSet+Files.swift and ExportedSet+Folder.swift; docs/export.md has every field.
 import Datasets
+import Distillation
 import Foundation
 import Persistence
 import TensorCore
@@ -35,7 +36,11 @@ public struct ExportMetadata: Codable, Equatable, Sendable {
     public var learnedStepSize: Float?
     /// IDC and DREAM: each stored image holds factor × factor tiles, each resized to a whole image.
     public var formationFactor: Int?
-    /// The evaluation protocol the set is meant for (for now the method's name; "standard" for real images).
+    /// DD: the learned steps (their step sizes also as the array `learned_steps`) and the start
+    /// networks they are meant for.
+    public var learnedSteps: LearnedSteps?
+    /// The evaluation protocol the set is meant to be judged by (docs/evaluation.md): its
+    /// method's, "dc" for real images.
     public var evaluationProtocol: String
 
     public init(distillery: String, dataset: String, classes: [String], imageShape: [Int], count: Int,

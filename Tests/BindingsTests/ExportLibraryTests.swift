@@ -29,6 +29,45 @@ import Testing
         if !name.hasSuffix("/") { #expect(out.hasSuffix("true\n"), "\(out)") }
     }
 
+    /// What MTT and DD sets need to be judged (step size, learned steps, protocol) survives the trip.
+    @Test(arguments: ["mtt.safetensors", "dd.npz"])
+    func methodArtifactsSurvive(name: String) throws {
+        let folder = try temporaryFolder()
+        let s = Snippet.opening(root, then: "d = data")
+        let made = name.hasPrefix("mtt")
+            ? "syn = distill(d, method=\"mtt\", ipc=1, iterations=2, syn_steps=2, expert_epochs=1, max_start_epoch=1, experts=experts(d, count=1, epochs=2, \(Self.net), seed=4), \(Self.net), seed=3)"
+            : "syn = distill(d, method=\"dd\", ipc=2, steps=2, epochs=1, iterations=2, batch_real=8, \(Self.net), seed=3)"
+        let out = s.run("""
+            \(made)
+            export(syn, "\(folder)/\(name)")
+            back = dataset("\(folder)/\(name)")
+            print(back.protocol, back.settings == syn.settings)
+            a = evaluate(syn, d, runs=1, epochs=2, seed=4)
+            b = evaluate(back, d, runs=1, epochs=2, seed=4)
+            print(a.mean == b.mean, a.protocol == b.protocol)
+            """)
+        #expect(out.hasSuffix("\(name.hasPrefix("mtt") ? "mtt" : "dd") true\ntrue true\n"), "\(out)")
+    }
+
+    /// A session holding sets opened from an export opens them again from the export file.
+    @Test func sessionsReopenExports() throws {
+        let folder = try temporaryFolder()
+        let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")
+        let out = s.run("""
+            syn = distill(data, method="dm", ipc=1, iterations=1, \(Self.net), seed=1)
+            export(few, "\(folder)/few.safetensors")
+            export(syn, "\(folder)/syn/")
+            a = dataset("\(folder)/few.safetensors")
+            b = dataset("\(folder)/syn/")
+            save("\(folder)/s.distill")
+            a = 0
+            b = 0
+            load("\(folder)/s.distill")
+            print(a.train.count, a.test.count, b.method, b.protocol, len(b))
+            """)
+        #expect(out.hasSuffix("\n\(2 * 3) 0 dm dm 3\n"), "\(out)")
+    }
+
     @Test func subsetsOpenAsDataSets() throws {
         let folder = try temporaryFolder()
         let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")

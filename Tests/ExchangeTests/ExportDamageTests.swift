@@ -1,8 +1,10 @@
 // Damaged and foreign exports: each is a DataError naming the file and what is wrong, never a
 // crash or a partial set; sizes are checked before anything is allocated.
 import Datasets
+import Distillation
 import Exchange
 import Foundation
+import NeuralNet
 import Persistence
 import TensorCore
 import Testing
@@ -82,6 +84,26 @@ func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
         let n = original[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         try write(safetensors(json, data: Array(original[(8 + n)...])), path)
         #expect(readError(path).contains("meta says 7 images, the file holds 6"))
+    }
+
+    /// A protocol this build does not know, and DD's learned steps missing or of the wrong length.
+    @Test func unknownProtocolAndBadLearnedSteps() throws {
+        var set = try sampleSet()
+        set.metadata.evaluationProtocol = "kip"
+        try set.write(to: dir + "/p.npz")
+        #expect(readError(dir + "/p.npz").contains("\(dir)/p.npz: evaluation protocol 'kip' is unknown to this distill"))
+        set.metadata.evaluationProtocol = "dd"
+        set.metadata.learnedSteps = LearnedSteps(steps: 2, epochs: 1, rates: [0.1, 0.2], initialization: .random, pretrainEpochs: 0,
+                                                 pool: 1, model: ModelSpec(kind: .lenet), initSeed: 1)
+        try set.write(to: dir + "/s.npz")
+        #expect(try ExportedSet.read(dir + "/s.npz").metadata.learnedSteps?.rates == [0.1, 0.2])
+        let members = try ZipArchive.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/s.npz"))), file: "s.npz")
+        let kept = members.filter { $0.key != "learned_steps.npy" }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        try write(try ZipArchive.encode(kept), dir + "/s.npz")
+        #expect(readError(dir + "/s.npz").contains("missing array 'learned_steps.npy'"))
+        let wrong = kept + [("learned_steps.npy", NPY.encode(ExchangeArray(shape: [3], float32: [1, 2, 3])))]
+        try write(try ZipArchive.encode(wrong), dir + "/s.npz")
+        #expect(readError(dir + "/s.npz").contains("learned_steps is F32 [3], expected F32 [2 steps × 1 epochs]"))
     }
 
     @Test func npzMemberMissingOrDamaged() throws {
