@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Kernels", "TensorCore", "Datasets", "CZlib", "TestSupport"]),
         .testTarget(name: "DistillationTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
                                                         "Persistence", "Distillation", "TestSupport"]),
-        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "Distillation", "NeuralNet", "TensorCore", "Persistence"]),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "Distillation", "NeuralNet", "ImageIO", "TensorCore", "Persistence"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
         .testTarget(name: "ImageIOTests", dependencies: ["TensorCore", "Persistence", "ImageIO", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ScriptTests", dependencies: ["Script", "Bindings"], resources: [.copy("Corpus")]),

@@ -1,6 +1,7 @@
 // The folder layout of an exported set, readable by torchvision's ImageFolder: one PNG per
 // image under CLASS_NAME/ (the [0, 1] pixels, rounded to bytes), labels.csv (file,label,class),
-// meta.json, and zca_*.npy when whitened. Written in a temporary folder renamed into place.
+// meta.json, images.npy (the stored values, exactly), learned_step(s).npy and zca_*.npy when
+// the set has them. Written in a temporary folder renamed into place.
 import Datasets
 import Foundation
 import ImageIO
@@ -33,7 +34,9 @@ extension ExportedSet {
             }
             try AtomicWriter().write(Array(csv.utf8), to: temp + "/labels.csv", what: "labels.csv")
             try AtomicWriter().write(try metadataJSON(), to: temp + "/meta.json", what: "meta.json")
-            for (name, array) in zcaArrays() { try AtomicWriter().write(NPY.encode(array), to: "\(temp)/\(name).npy") }
+            for (name, array) in try arrays() where name != "pixels" && name != "labels" {
+                try AtomicWriter().write(NPY.encode(array), to: "\(temp)/\(name).npy")
+            }
             if exists {
                 let old = target + ".old-\(getpid())"
                 try fm.moveItem(atPath: target, toPath: old)
@@ -80,18 +83,38 @@ extension ExportedSet {
             labels.append(label)
             data += t.data
         }
-        var whitening: ZCA?
-        if let eps = metadata.zcaEps {
-            func array(_ name: String) throws -> ExchangeArray {
-                try NPY.decode(readFile("\(folder)/\(name).npy"), file: "\(folder)/\(name).npy", name: name)
-            }
-            whitening = try ZCA(eps: eps, mean: array("zca_mean").floats(), whitening: array("zca_whitening").floats(),
-                                coloring: array("zca_coloring").floats(), imageShape: metadata.imageShape)
+        // The side arrays as the other formats name them; the PNGs stand in for `pixels`.
+        var arrays: [String: ExchangeArray] = [
+            "images": ExchangeArray(shape: [labels.count] + metadata.imageShape, float32: data),
+            "labels": ExchangeArray(shape: [labels.count], int64: labels.map(Int64.init)),
+        ]
+        for name in ["learned_step_size", "learned_steps", "zca_mean", "zca_whitening", "zca_coloring"] {
+            let file = "\(folder)/\(name).npy"
+            if FileManager.default.fileExists(atPath: file) { arrays[name] = try NPY.decode(readFile(file), file: file, name: name) }
         }
-        var set = try ExportedSet(metadata: metadata, images: Tensor(unchecked: [labels.count] + metadata.imageShape, data: data),
-                                  labels: labels, whitening: whitening, file: folder)
-        set.images = try set.stored(fromPixels: set.images)
-        return set
+        var set = try assemble(arrays, metadata: metadata, file: folder, member: ".npy")
+        let fromPNG = set.images
+        set.images = try set.stored(fromPixels: fromPNG)
+        let exact = "\(folder)/images.npy"
+        guard FileManager.default.fileExists(atPath: exact) else { return set }
+        let stored = try NPY.decode(readFile(exact), file: exact, name: "images")
+        guard stored.dtype == .float32, stored.shape == set.images.shape else {
+            throw DataError("\(exact): images are \(stored.dtype.rawValue) \(stored.shape), the PNGs \(set.images.shape)")
+        }
+        let candidate = try ExportedSet(metadata: metadata, images: stored.tensor(), labels: labels, whitening: set.whitening, file: folder)
+        let differing = try pngMismatches(candidate.pixels(), fromPNG)
+        guard differing == 0 else {
+            throw DataError("\(exact): \(differing) pixels differ from the PNGs by more than one grey level",
+                            hint: "a PNG was changed after export; remove images.npy to use the PNGs as they are")
+        }
+        return candidate
+    }
+
+    /// How many of `pixels` ([0, 1], unclamped) are more than one 8-bit level from `png`'s.
+    static func pngMismatches(_ pixels: Tensor, _ png: Tensor) -> Int {
+        var count = 0
+        for (p, q) in zip(pixels.data, png.data) where abs(min(max(p, 0), 1) - q) * 255 > 1.001 { count += 1 }
+        return count
     }
 
     /// A class name as a folder name: "/" and a leading "." replaced, so it stays one folder.

@@ -4,6 +4,7 @@ import Datasets
 import Distillation
 import Exchange
 import Foundation
+import ImageIO
 import NeuralNet
 import Persistence
 import TensorCore
@@ -152,6 +153,20 @@ func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
         #expect(readError(path).contains("\(path)/labels.csv:7: class 'three' (label 2) is not one of the classes in meta.json"))
         try write(Array("{\"format\": 3}".utf8), path + "/meta.json")
         #expect(readError(path).contains("\(path)/meta.json: the metadata is not a distillery export description"))
+    }
+
+    /// A PNG changed after export no longer matches images.npy: an error, until images.npy goes.
+    @Test func folderPngEditedAfterExport() throws {
+        let path = dir + "/e"
+        let set = try sampleSet()
+        try set.write(to: path)
+        let black = Tensor(unchecked: [1, 4, 4], data: [Float](repeating: 0, count: 16))
+        try PNGImage(tensor: black).write(to: path + "/one, with comma/00003.png")
+        #expect(readError(path).contains("\(path)/images.npy: 16 pixels differ from the PNGs by more than one grey level"))
+        try FileManager.default.removeItem(atPath: path + "/images.npy")
+        let back = try ExportedSet.read(path)
+        #expect(try back.pixels().data[(3 * 16)..<(4 * 16)].allSatisfy { abs($0) < 1e-6 })
+        #expect(close(back.images.data[..<48].map { $0 }, set.images.data[..<48].map { $0 }, 1e-5))
     }
 
     @Test func sizesAreCheckedBeforeAllocating() throws {
