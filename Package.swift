@@ -53,7 +53,7 @@ let package = Package(
         // Fuzz harnesses (docs/fuzzing.md): replays files in the normal build; scripts/fuzz builds
         // it with -D FUZZING and the libFuzzer and address sanitizers into .build-fuzz.
         .executableTarget(name: "DistillFuzz", dependencies: ["Script", "Bindings", "Persistence", "Datasets", "ImageIO",
-                                                              "Distillation", "TensorCore", "Notebook", "CZlib"],
+                                                              "Distillation", "TensorCore", "Notebook", "Exchange", "CZlib"],
                           path: "Fuzz", exclude: ["crashes", "dictionaries"]),
         .executableTarget(name: "Bench", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Distillation"], swiftSettings: fastFlags),
 

@@ -16,7 +16,7 @@ struct FuzzTarget {
 
     static let all: [FuzzTarget] = [
         ScriptHarness.target, SessionHarness.target, CheckpointHarness.target,
-        IDXHarness.target, CIFARHarness.target, PNGHarness.target, NotebookHarness.target,
+        IDXHarness.target, CIFARHarness.target, PNGHarness.target, NotebookHarness.target, ExportHarness.target,
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
