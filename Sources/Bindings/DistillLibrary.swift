@@ -34,23 +34,10 @@ public enum DistillLibrary {
                     example: "r = evaluate(syn, data, runs=5, epochs=300)\nr = evaluate(syn, data, protocol=\"auto\")   # the recipe of the method that made syn\nprint(r.mean, r.std)") { args, context in
                 let (setDataset, images, labels) = try trainingSet(args, 0)
                 let dataset = try datasetArgument(args, 1)
-                guard setDataset.imageShape == dataset.imageShape, setDataset.classCount == dataset.classCount else {
-                    throw args.error(1, "the set has \(setDataset.classCount) classes of \(setDataset.imageShape.map(String.init).joined(separator: "x")) images, the data set \(dataset.classCount) of \(dataset.imageShape.map(String.init).joined(separator: "x"))")
-                }
-                guard (setDataset.whitening == nil) == (dataset.whitening == nil) else {
-                    throw args.error(1, setDataset.whitening != nil
-                        ? "the set is ZCA-whitened but the data set is not (HINT: evaluate on zca(...) of the data, the set's own space)"
-                        : "the data set is ZCA-whitened but the set is not (HINT: evaluate on the data set the set came from)")
-                }
-                do { _ = try dataset.nonEmptyTestSplit() } catch let e as DataError { throw args.error(1, e.inlineText) }
+                try checkComparable(args, set: setDataset, data: dataset)
                 let choice = try evaluationChoice(args)
                 if let dd = try evaluateDD(args, choice: choice, dataset: dataset, context: context) { return dd }
-                let spec: ModelSpec
-                switch args.value("model") {
-                case .none: spec = .convNet3
-                case .host(let m as ModelObject): spec = m.spec
-                default: throw args.typeError(args.index("model"), expected: "model")
-                }
+                let spec = try modelArgument(args)
                 let runs = try args.integer("runs")
                 guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
                 var setup: EvaluationSetup
@@ -80,7 +67,7 @@ public enum DistillLibrary {
                 warnIfNotSaved(checkpoint, "evaluate", context)
                 return .host(ResultObject(result))
             },
-        ] + unrolledBuiltins)
+        ] + scoreBuiltins + unrolledBuiltins)
     }
 }
 
