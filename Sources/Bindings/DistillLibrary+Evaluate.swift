@@ -97,7 +97,7 @@ extension DistillLibrary {
             config.batchSize = try args.integer("batch")
             guard config.batchSize >= 1 else { throw args.error(args.index("batch"), "batch must be at least 1, got \(config.batchSize)") }
         }
-        if let lr = try args.optionalNumber("lr") {
+        if let lr = try singleLearningRate(args) {
             guard lr > 0, lr.isFinite else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
             config.learningRate = Float(lr)
         }
@@ -112,10 +112,10 @@ extension DistillLibrary {
     /// The standard recipe (DC's training for `epochs`, default 300, and DSA for sets whose
     /// method evaluates with augmentation), as evaluate did before protocols.
     static func standardSetup(_ args: Arguments, dataset: Dataset) throws -> EvaluationSetup {
-        var config = try trainConfig(args)
+        var config = try trainConfig(args, allowSweep: true)
         var learnedLR: Float?
         if case .host(let s as SyntheticObject) = args.value(0) { learnedLR = s.synthetic.learnedLR }
-        if let lr = try args.optionalNumber("lr") {
+        if let lr = try singleLearningRate(args) {
             guard lr > 0 else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
             config.learningRate = Float(lr)
         } else {

@@ -128,11 +128,12 @@ func trainingSet(_ args: Arguments, _ i: Int) throws -> (Dataset, Tensor, [Int])
 }
 
 /// The evaluation-style training configuration from the common named arguments.
-func trainConfig(_ args: Arguments) throws -> TrainConfig {
+/// With `allowSweep`, a list of rates (evaluate's sweep, set per candidate later) leaves the default.
+func trainConfig(_ args: Arguments, allowSweep: Bool = false) throws -> TrainConfig {
     let epochs = try args.integer("epochs"), batch = try args.integer("batch")
     guard epochs >= 1 else { throw args.error(args.index("epochs"), "epochs must be at least 1, got \(epochs)") }
     guard batch >= 1 else { throw args.error(args.index("batch"), "batch must be at least 1, got \(batch)") }
-    let lr = try args.optionalNumber("lr") ?? 0.01
+    let lr = try (allowSweep ? DistillLibrary.singleLearningRate(args) : args.optionalNumber("lr")) ?? 0.01
     guard lr > 0, lr.isFinite else { throw args.error(args.index("lr"), "lr must be positive, got \(lr)") }
     var c = TrainConfig.evaluation(epochs: epochs, learningRate: Float(lr))
     c.batchSize = batch

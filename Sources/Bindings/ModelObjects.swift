@@ -47,7 +47,7 @@ final class ResultObject: HostObject {
 
     var typeName: String { "result" }
     var summary: String { result.summary }
-    var memberNames: [String] { ["accuracies", "mean", "std", "runs", "epochs", "model", "protocol"] }
+    var memberNames: [String] { ["accuracies", "mean", "std", "runs", "epochs", "model", "protocol", "validation", "lr"] }
 
     func member(_ name: String) throws -> Value? {
         switch name {
@@ -58,6 +58,8 @@ final class ResultObject: HostObject {
         case "epochs": return .number(Double(result.epochs))
         case "model": return .string(result.architecture)
         case "protocol": return result.protocolName.map { Value.string($0) } ?? Value.none
+        case "validation": return result.validationAccuracies.map { .list($0.map(numberValue)) } ?? Value.none
+        case "lr": return result.sweep.map { numberValue($0.chosen) } ?? Value.none
         default: return nil
         }
     }

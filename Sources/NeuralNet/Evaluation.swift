@@ -15,6 +15,10 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     /// Set when a run's training diverged ("run 2 diverged at epoch 3 (loss nan)"): the
     /// evaluation stopped there and has no accuracy; `mean` and `std` are nan.
     public var diverged: String?
+    /// With held-out real images (`validation`): each run's accuracy on them.
+    public var validationAccuracies: [Float]?
+    /// With a learning-rate sweep: the candidates and the one chosen on the validation images.
+    public var sweep: LearningRateSweep?
 
     public var mean: Float {
         if diverged != nil { return .nan }
@@ -35,7 +39,28 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
         if let diverged {
             return "\(architecture) on \(trainImages) images: no test accuracy: training \(diverged) (HINT: lower lr)"
         }
-        return "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(protocolName.map { "protocol \($0), " } ?? "")\(epochs) epoch\(epochs == 1 ? "" : "s"))\(interrupted ? " [interrupted]" : "")"
+        var text = "\(architecture) on \(trainImages) images: test accuracy \(pct(mean)) ± \(pct(std)) % (\(accuracies.count) run\(accuracies.count == 1 ? "" : "s"), \(protocolName.map { "protocol \($0), " } ?? "")\(epochs) epoch\(epochs == 1 ? "" : "s"))"
+        if let v = validationAccuracies, !v.isEmpty {
+            text += "; validation \(pct(v.reduce(0, +) / Float(v.count))) %"
+        }
+        if let sweep {
+            text += "; lr \(sweep.chosen) chosen on validation from \(sweep.candidates.map { "\($0)" }.joined(separator: ", "))"
+        }
+        return text + (interrupted ? " [interrupted]" : "")
+    }
+}
+
+/// The learning rates an evaluation tried and the one whose runs did best on held-out real
+/// images (never on the test split); `validation[i]` is candidate i's mean validation accuracy.
+public struct LearningRateSweep: Codable, Equatable, Sendable {
+    public var candidates: [Float]
+    public var validation: [Float]
+    public var chosen: Float
+
+    public init(candidates: [Float], validation: [Float], chosen: Float) {
+        self.candidates = candidates
+        self.validation = validation
+        self.chosen = chosen
     }
 }
 
@@ -57,13 +82,14 @@ public enum Evaluation {
         config: TrainConfig, runs: Int, seed: UInt64,
         makeModel: (inout SeededRNG) throws -> Model,
         augment: BatchAugment? = nil, mix: BatchMix? = nil, progress: ProgressSink = SilentProgress(),
-        hook: EvaluationHook? = nil
+        hook: EvaluationHook? = nil, validation: (images: Tensor, labels: [Int])? = nil
     ) throws -> EvaluationResult {
         guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
         // Checked before any training: every run would end on a test of nothing.
         guard !testLabels.isEmpty else { throw TensorError("evaluate: there are no test images to measure on") }
         var master = SeededRNG(seed: seed)
         var result = EvaluationResult(accuracies: [], architecture: "", epochs: config.epochs, trainImages: labels.count)
+        if validation != nil { result.validationAccuracies = [] }
         if let resume = hook?.resume {
             guard resume.accuracies.count <= runs else {
                 throw TensorError("evaluate: the checkpoint has \(resume.accuracies.count) runs done, more than the \(runs) asked for")
@@ -86,6 +112,9 @@ public enum Evaluation {
                 break
             }
             result.accuracies.append(try Trainer.accuracy(model, images: testImages, labels: testLabels))
+            if let validation {
+                result.validationAccuracies?.append(try Trainer.accuracy(model, images: validation.images, labels: validation.labels))
+            }
             // A run cut short is not kept in the checkpoint: resuming trains it again in full.
             if history.interrupted {
                 try hook?.afterRun(Array(result.accuracies.dropLast()), masterBefore, true)

@@ -57,3 +57,35 @@ import Testing
         #expect(s.run("score(few, data, full=0.9, runs=1, epochs=1, model=lenet())").contains("lenet: input 8x8 is too small"))
     }
 }
+
+/// `validation=N` and learning-rate sweeps chosen on it, never on the test split.
+@Suite struct ValidationLibraryTests {
+    let root: String
+    init() throws { root = try makeBandFolder() }
+
+    static let net = "model=convnet(width=4, depth=1), epochs=3"
+
+    @Test func sweepChoosesOnValidation() throws {
+        let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")
+        let out = s.run("""
+            r = evaluate(few, data, runs=2, \(Self.net), lr=[0.0001, 0.05], validation=3, seed=2)
+            print(r)
+            print(len(r.validation), r.lr)
+            a = evaluate(few, data, runs=2, \(Self.net), lr=r.lr, validation=3, seed=2)
+            print(a.accuracies == r.accuracies, a.validation == r.validation)
+            """)
+        // The chosen rate's runs are exactly what a plain call with that rate gives.
+        #expect(out.contains("chosen on validation from 0.0001, 0.05") && out.contains("; validation "), "\(out)")
+        #expect(out.hasSuffix("true true\n") && (out.contains("2 0.05\n") || out.contains("2 0.0001\n")), "\(out)")
+    }
+
+    @Test func badInput() throws {
+        let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")
+        #expect(s.run("evaluate(few, data, lr=[0.01, 0.1])").contains("needs held-out real images (HINT: add validation=N"))
+        #expect(s.run("evaluate(few, data, lr=[0.01, -1], validation=2)").contains("learning rates must be positive numbers"))
+        #expect(s.run("evaluate(few, data, lr=[], validation=2)").contains("a learning-rate sweep takes 1 to 20 rates, got 0"))
+        #expect(s.run("evaluate(few, data, validation=9)").contains("validation must be 1 to 8 (the images of the smallest class in the train split), got 9"))
+        #expect(s.run("evaluate(few, data, lr=[0.01], validation=1, checkpoint=\"x.ckpt\")").contains("does not combine with a learning-rate sweep"))
+        #expect(s.run("train(convnet(width=4, depth=1), few, lr=[0.1])").contains("error:"))
+    }
+}
