@@ -1,6 +1,6 @@
 // How `evaluate` picks its training: a named protocol's recipe (EvaluationProtocol, in
-// Distillation) with the call's overrides, DD's own protocol, or, when no protocol is given,
-// the single recipe evaluate used before protocols existed ("standard").
+// Distillation) with the call's overrides — by default ("auto") the protocol the set records —,
+// DD's own protocol, or the single recipe evaluate used before protocols existed ("standard").
 import Autograd
 import Datasets
 import Distillation
@@ -10,8 +10,6 @@ import TensorCore
 
 /// What `protocol=` asked for.
 enum EvaluationChoice: Equatable {
-    /// No `protocol=`: DD sets by DD's protocol, anything else by the standard recipe.
-    case unspecified
     /// `protocol="standard"`: the standard recipe even for DD sets.
     case standard
     /// A named protocol ("auto" resolved to the set's).
@@ -34,7 +32,6 @@ extension DistillLibrary {
     static var protocolNames: [String] { ["auto"] + EvaluationProtocol.names + ["standard"] }
 
     static func evaluationChoice(_ args: Arguments) throws -> EvaluationChoice {
-        guard args.isGiven("protocol") else { return .unspecified }
         let name = try args.string("protocol").lowercased()
         if name == "standard" { return .standard }
         if name == "auto" {
@@ -48,24 +45,27 @@ extension DistillLibrary {
         return .named(proto)
     }
 
-    /// `evaluate(set, data)` by DD's protocol: for a DD set unless another protocol is named;
-    /// nil when the set is trained on instead.
+    /// `evaluate(set, data)` by DD's protocol (a DD set under "auto", or "dd" named); nil when
+    /// the set is trained on instead.
     static func evaluateDD(_ args: Arguments, choice: EvaluationChoice, dataset: Dataset, context: CallContext) throws -> Value? {
         let isDD: Bool
         if case .host(let s as SyntheticObject) = args.value(0), s.synthetic.method == DDMethod.name { isDD = true } else { isDD = false }
         switch choice {
         case .named(.dd):
             guard isDD else { throw args.error(0, "protocol \"dd\" needs a set made by distill(method=\"dd\")") }
-        case .unspecified:
-            guard isDD else { return nil }
         default:
             return nil
         }
         guard case .host(let s as SyntheticObject) = args.value(0) else { return nil }
+        let sweep = try learningRateCandidates(args) != nil
+        if args.isGiven("validation") || sweep {
+            throw args.error(args.isGiven("validation") ? args.index("validation") : args.index("lr"),
+                             "DD's protocol replays the set's learned steps and chooses nothing (HINT: protocol=\"standard\" to train on the set)")
+        }
         let runs = try args.integer("runs")
         guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
         var r = try DD.evaluate(s.synthetic, data: dataset, runs: runs, seed: try context.seed(args), progress: context.progress)
-        if choice == .named(.dd) { r.protocolName = EvaluationProtocol.dd.rawValue }
+        r.protocolName = EvaluationProtocol.dd.rawValue
         if let d = r.diverged {
             context.output.write("warning: evaluate: training \(d); the result has no accuracy\n")
         }

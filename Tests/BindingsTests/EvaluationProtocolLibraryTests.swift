@@ -34,9 +34,11 @@ import Testing
         print(evaluate(dc, data, model=net, runs=1, epochs=1, protocol="AUTO", seed=1).protocol)
         print(evaluate(subset(data, 1, seed=2), data, model=net, runs=1, epochs=1, protocol="auto", seed=1).protocol)
         print(evaluate(dm, data, model=net, runs=1, epochs=1, seed=1).protocol)
+        print(evaluate(dm, data, model=net, runs=1, epochs=1, protocol="standard", seed=1).protocol)
         save("\(path)")
         """)
-        #expect(out.contains("dm\ndc\ndc\nnone\n"), "\(out)")
+        // "auto" is the default; "standard" is the recipe from before protocols, and names none.
+        #expect(out.contains("dm\ndc\ndc\ndm\nnone\n"), "\(out)")
         let t = session()
         #expect(t.run("load(\"\(path)\")") == "")
         #expect(t.run("print(evaluate(dm, data, model=net, runs=1, epochs=1, protocol=\"auto\", seed=1).protocol)").contains("dm\n"))
