@@ -27,8 +27,8 @@ public struct MTTMethod: DistillationMethod {
         step size should land near the expert's snapshot expert_epochs later; start snapshots come \
         from the first max_start_epoch epochs. Defaults are the authors' table for the data set and \
         ipc (e.g. CIFAR-10 ipc 10: 5000 iterations, syn_steps 30, expert_epochs 2, max_start_epoch \
-        20, lr 100 on the images, lr_lr 1e-5, momentum 0.5), lr_teacher (the initial step size) and \
-        the model are the experts', init "real", DSA augmentation; batch_syn 0 steps on all images. \
+        20, lr 100 on the images, lr_lr 1e-5, lr_teacher 0.001 the initial step size, momentum 0.5), \
+        the model is the experts', init "real", DSA augmentation; batch_syn 0 steps on all images. \
         The authors whiten CIFAR with ZCA: pass zca(data). Evaluation trains with the learned step size.
         """
     public static let capabilities: MethodCapabilities = [.unrolledMemory, .augmentation, .whitenedData]
@@ -59,13 +59,14 @@ public struct MTTMethod: DistillationMethod {
     static let missingExperts = DistillError(.run, "method \"mtt\" needs experts=...", argument: "experts",
                                              hint: "ex = experts(data, count=5, epochs=10)")
 
-    /// The authors' settings for the data set and ipc, with the experts' model and learning rate.
+    /// The authors' settings for the data set and ipc (the initial step size included: the
+    /// reference's `syn_lr` starts at the command line's `lr_teacher`, from the table, whatever
+    /// rate the experts were trained with), with the experts' model.
     public static func defaults(for data: Dataset, ipc: Int, inputs: MethodInputs) throws -> MTTConfig {
         guard let experts = inputs.experts else { throw missingExperts }
         var c = MTTConfig.reference(for: data.name, ipc: ipc).config
         c.model = experts.config.model
         c.dsa = DSA.paperStrategy(for: data)
-        c.lrTeacher = experts.config.learningRate
         return c
     }
 

@@ -19,7 +19,7 @@ public struct MTTConfig: Codable, Equatable, Sendable {
     /// SGD (momentum 0.5) on the images and on the step size.
     public var lrImages: Float = 100
     public var lrLR: Float = 1e-5
-    /// Initial learnable step size (the experts' learning rate in the reference).
+    /// Initial learnable step size (`lr_teacher` of the authors' table; distill.py's `syn_lr`).
     public var lrTeacher: Float = 0.001
     public var momentum: Float = 0.5
     /// Synthetic images per student step (0: all of them).
