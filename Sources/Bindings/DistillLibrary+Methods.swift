@@ -123,7 +123,7 @@ extension DistillLibrary {
         case .text, .choice: return .text(try args.string(name))
         case .model:
             guard case .host(let m as ModelObject) = args.value(name) else { throw args.typeError(args.index(name), expected: "model") }
-            return .model(m.spec)
+            return .model(m.spec, weightsGiven: m.weightsGiven)
         case .experts:
             guard case .host(let e as ExpertsObject) = args.value(name) else { throw args.typeError(args.index(name), expected: "experts") }
             return .experts(e.experts)

@@ -21,7 +21,7 @@ public enum ModelLibrary {
                 let norm = try choice(args, "norm", NormKind.self), act = try choice(args, "act", Activation.self)
                 let pool = try choice(args, "pool", PoolKind.self)
                 return .host(ModelObject(ModelSpec(kind: .convnet, width: width, depth: depth, norm: norm, activation: act, pooling: pool,
-                                                   weights: try choice(args, "weights", WeightInit.self))))
+                                                   weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
             },
             simple("mlp", .mlp, "A multilayer perceptron with two hidden layers of 128 units and ReLU."),
             simple("lenet", .lenet, "LeNet-5: two 5x5 convolutions with max pooling and three linear layers."),
@@ -34,7 +34,7 @@ public enum ModelLibrary {
                 guard norm == .instance || norm == .batch else {
                     throw args.error(args.index("norm"), "resnet18 supports norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
                 }
-                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm, weights: try choice(args, "weights", WeightInit.self))))
+                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
             },
             Builtin("train", parameters: [.required("model"), .required("data"), .named("epochs", default: .number(10)),
                                           .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
@@ -92,12 +92,17 @@ public enum ModelLibrary {
     static func simple(_ name: String, _ kind: ModelSpec.Kind, _ help: String) -> Builtin {
         Builtin(name, parameters: [weightsParameter], help: help + " Used for cross-architecture evaluation. " + weightsHelp,
                 example: "evaluate(syn, data, model=\(name)())") { args, _ in
-            .host(ModelObject(ModelSpec(kind: kind, weights: try choice(args, "weights", WeightInit.self))))
+            .host(ModelObject(ModelSpec(kind: kind, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
         }
     }
 
-    static let weightsParameter = Parameter.named("weights", default: .string("default"))
-    static let weightsHelp = "weights is how fresh weights are drawn: \"default\" (PyTorch's: uniform within 1/sqrt(fan_in)) or \"xavier\" (Xavier-normal weights and zero biases, as in the DD reference)."
+    static let weightsParameter = Parameter.named("weights")
+
+    /// `weights=`, PyTorch's default scheme when not given (a method may then use its own).
+    static func weightsChoice(_ args: Arguments) throws -> WeightInit {
+        args.isGiven("weights") ? try choice(args, "weights", WeightInit.self) : .default
+    }
+    static let weightsHelp = "weights is how fresh weights are drawn: \"default\" (PyTorch's: uniform within 1/sqrt(fan_in)) or \"xavier\" (Xavier-normal weights and zero biases, as in the DD reference). When it is not given, PyTorch's, except where a distillation method has its own scheme (DD: Xavier)."
 
 }
 

@@ -14,11 +14,11 @@ extension ModelObject {
                 parameters: model.parameters.enumerated().map { TensorObject.store($1, path: "\(path).parameters[\($0)]", into: &blobs) },
                 buffers: model.buffers.enumerated().map { TensorObject.store($1, path: "\(path).buffers[\($0)]", into: &blobs) })
         }
-        return StoredModel(spec: spec, weights: weights, history: history)
+        return StoredModel(spec: spec, weights: weights, history: history, weightsGiven: weightsGiven ? nil : false)
     }
 
     static func restore(_ stored: StoredModel, from reader: SessionReader, path: String) throws -> ModelObject {
-        let object = ModelObject(stored.spec)
+        let object = ModelObject(stored.spec, weightsGiven: stored.weightsGiven ?? true)
         object.history = stored.history
         guard let w = stored.weights else { return object }
         func damaged(_ what: String) -> PersistenceError {

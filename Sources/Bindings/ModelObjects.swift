@@ -10,9 +10,12 @@ final class ModelObject: HostObject {
     let spec: ModelSpec
     var model: Model?
     var history: TrainHistory?
-    init(_ spec: ModelSpec, model: Model? = nil) {
+    /// Whether `weights=` chose the initialisation (else a method may use its own, as DD's Xavier).
+    let weightsGiven: Bool
+    init(_ spec: ModelSpec, model: Model? = nil, weightsGiven: Bool = true) {
         self.spec = spec
         self.model = model
+        self.weightsGiven = weightsGiven
     }
 
     var typeName: String { "model" }

@@ -124,6 +124,8 @@ struct StoredModel: Codable {
     var spec: ModelSpec
     var weights: StoredWeights?
     var history: TrainHistory?
+    /// false when `weights=` was not given (a method may use its own scheme); absent otherwise.
+    var weightsGiven: Bool?
 }
 
 struct StoredWeights: Codable {

@@ -48,7 +48,7 @@ public struct DDMethod: DistillationMethod {
          .choice("init", \.initialization, help: "chooses the start networks"),
          .integer("pretrain", \.pretrainEpochs, help: "sets the epochs the start networks are pre-trained"),
          .integer("pool", \.pool, help: "sets the pre-trained start networks"),
-         // After model=: a model given keeps its own weights unless weights= is given too.
+         // After model=: a model given without its own weights= keeps DD's Xavier scheme; this decides last.
          .choice("weights", \.model.weights, help: "chooses the start networks' weight initialisation"),
          .integer("decay_every", \.decayEvery, help: "sets the iterations between halvings of lr"),
          .number("lr_teacher", \.initialStepSize, help: "sets the initial step size"),

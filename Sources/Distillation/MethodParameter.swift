@@ -17,7 +17,8 @@ public enum ParameterValue: @unchecked Sendable {
     case integer(Int)
     case number(Double)
     case text(String)
-    case model(ModelSpec)
+    /// A model, and whether its weight initialisation was chosen (else the method's stays).
+    case model(ModelSpec, weightsGiven: Bool = true)
     case experts(Experts)
 }
 
@@ -86,7 +87,11 @@ extension MethodParameter {
 
     /// The network a method trains or matches with.
     public static func model(_ path: WritableKeyPath<Config, ModelSpec>, help: String = "the network (default: the paper's)") -> Self {
-        Self("model", .model, help: help) { c, v, _ in c[keyPath: path] = try v.model("model") }
+        Self("model", .model, help: help) { c, v, _ in
+            var spec = try v.model("model")
+            if case .model(_, weightsGiven: false) = v { spec.weights = c[keyPath: path].weights }   // the method's scheme
+            c[keyPath: path] = spec
+        }
     }
 
     /// A batch drawn from `most` images (per class, or the whole split): larger values are
@@ -137,7 +142,7 @@ extension ParameterValue {
     }
 
     public func model(_ name: String) throws -> ModelSpec {
-        guard case .model(let v) = self else { throw DistillError.setting(name, "\(name) must be a model") }
+        guard case .model(let v, _) = self else { throw DistillError.setting(name, "\(name) must be a model") }
         return v
     }
 }

@@ -62,9 +62,17 @@ import Testing
         #expect(settings.contains("model=LeNet [xavier weights]") && settings.contains("memory=plain"), "\(settings)")
         let plain = s.run("print(\(dd), weights=\"default\").settings)")
         #expect(plain.contains("\"model=LeNet\"") && plain.contains(#"\"weights\":\"default\""#), "\(plain)")
-        // A model given keeps its own scheme.
-        #expect(s.run("print(\(dd), model=lenet()).settings)").contains("\"model=LeNet\""))
+        // A model given without weights= keeps DD's Xavier scheme; weights= on the model or the call decides.
+        #expect(s.run("print(\(dd), model=lenet()).settings)").contains("model=LeNet [xavier weights]"))
+        #expect(s.run("print(\(dd), model=lenet(weights=\"default\")).settings)").contains("\"model=LeNet\""))
+        #expect(s.run("print(\(dd), model=lenet(), weights=\"default\").settings)").contains("\"model=LeNet\""))
         #expect(s.run("print(\(dd), model=lenet(weights=\"xavier\")).settings)").contains("model=LeNet [xavier weights]"))
+        // Through a session file too.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).ddsession").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        s.run("a = lenet()\nb = lenet(weights=\"default\")\nsave(\"\(file)\")\na = 0\nb = 0\nload(\"\(file)\")")
+        #expect(s.run("print(\(dd), model=a).settings)").contains("model=LeNet [xavier weights]"))
+        #expect(s.run("print(\(dd), model=b).settings)").contains("\"model=LeNet\""))
         #expect(s.run("print(convnet(width=4, weights=\"xavier\"))").contains("[xavier weights]"))
         #expect(s.run("lenet(weights=\"he\")").contains("unknown weights \"he\" (expected one of: default, xavier)"))
         #expect(s.run("\(dd), weights=\"he\")").contains("unknown weights \"he\""))
