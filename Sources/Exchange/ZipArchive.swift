@@ -102,17 +102,23 @@ public enum ZipArchive {
                             Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw DataError("npz: zlib could not start compression") }
         defer { deflateEnd(stream) }
         var out = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(data.count))) + 16)
-        var input = data
-        let status: Int32 = input.withUnsafeMutableBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.pointee.next_in = src.baseAddress; stream.pointee.avail_in = uInt(src.count)
-                stream.pointee.next_out = dst.baseAddress; stream.pointee.avail_out = uInt(dst.count)
-                return deflate(stream, Z_FINISH)
-            }
-        }
+        let status = finish(stream, data, into: &out) { deflate($0, Z_FINISH) }
         guard status == Z_STREAM_END else { throw DataError("npz: zlib could not compress (status \(status))") }
         out.removeSubrange(Int(stream.pointee.total_out)...)
         return out
+    }
+
+    /// One zlib call (`deflate` or `inflate` with Z_FINISH) from all of `input` into `out`.
+    static func finish(_ stream: UnsafeMutablePointer<z_stream>, _ input: [UInt8], into out: inout [UInt8],
+                       _ call: (UnsafeMutablePointer<z_stream>) -> Int32) -> Int32 {
+        var input = input
+        return input.withUnsafeMutableBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                stream.pointee.next_in = src.baseAddress; stream.pointee.avail_in = uInt(src.count)
+                stream.pointee.next_out = dst.baseAddress; stream.pointee.avail_out = uInt(dst.count)
+                return call(stream)
+            }
+        }
     }
 
     /// `packed` inflated to exactly `size` bytes.
@@ -125,14 +131,7 @@ public enum ZipArchive {
         }
         defer { inflateEnd(stream) }
         var out = [UInt8](repeating: 0, count: size + 1)   // one spare byte shows a member longer than it says
-        var input = packed
-        let status: Int32 = input.withUnsafeMutableBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                stream.pointee.next_in = src.baseAddress; stream.pointee.avail_in = uInt(src.count)
-                stream.pointee.next_out = dst.baseAddress; stream.pointee.avail_out = uInt(dst.count)
-                return inflate(stream, Z_FINISH)
-            }
-        }
+        let status = finish(stream, packed, into: &out) { inflate($0, Z_FINISH) }
         guard status == Z_STREAM_END, Int(stream.pointee.total_out) == size else {
             throw DataError("\(file): member '\(name)' does not inflate to its \(size) bytes", hint: "the file is damaged")
         }
