@@ -73,8 +73,10 @@ extension DistillLibrary {
     }
 
     /// A protocol's recipe for the set, with what the call gives explicitly (`epochs`, `aug`,
-    /// `batch`, `lr`, `momentum`, `weight_decay`) in place of the protocol's.
-    static func protocolSetup(_ proto: EvaluationProtocol, _ args: Arguments, dataset: Dataset, labels: [Int]) throws -> EvaluationSetup {
+    /// `batch`, `lr`, `momentum`, `weight_decay`) in place of the protocol's. Under "dc", ConvNet
+    /// with batch norm trains with DC's crop_noise, as `get_daparam` (utils.py:442-443) gives ConvNetBN.
+    static func protocolSetup(_ proto: EvaluationProtocol, _ args: Arguments, dataset: Dataset, labels: [Int],
+                              model: ModelSpec = .convNet3) throws -> EvaluationSetup {
         var subject = EvaluationSubject(ipc: labels.count / Swift.max(dataset.classCount, 1))
         if case .host(let s as SyntheticObject) = args.value(0) { subject = s.synthetic.evaluationSubject }
         var epochs: Int?
@@ -88,6 +90,8 @@ extension DistillLibrary {
             let strategy = dsaStrategy(try args.string("aug"), for: dataset)
             do { _ = try DSA(strategy: strategy) } catch let e as TensorError { throw args.error(args.index("aug"), e.message) }
             augmentation = strategy == "none" ? EvaluationAugmentation.none : .dsa(strategy: strategy)
+        } else if proto == .dc, model.kind == .convnet, model.norm == .batch {
+            augmentation = .dc(strategy: "crop_noise")
         }
         guard let recipe = proto.recipe(for: dataset, subject: subject, epochs: epochs, augmentation: augmentation) else {
             preconditionFailure("evaluate: protocol \(proto) has no training recipe")  // DD is handled before

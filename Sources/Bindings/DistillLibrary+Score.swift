@@ -38,7 +38,7 @@ extension DistillLibrary {
         let runs = try args.integer("runs")
         guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
         let proto = try scoreProtocol(args)
-        var setup = try protocolSetup(proto, args, dataset: dataset, labels: labels)
+        var setup = try protocolSetup(proto, args, dataset: dataset, labels: labels, model: spec)
         let asked = args.isGiven("aug") ? try args.string("aug").lowercased() : "auto"
         if setup.augment == nil || asked != "auto" {
             let strategy = asked != "auto" ? dsaStrategy(asked, for: dataset) : DSA.paperStrategy(for: dataset)

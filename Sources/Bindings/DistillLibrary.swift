@@ -29,50 +29,10 @@ public enum DistillLibrary {
                                              .named("momentum", default: .number(0.9)), .named("weight_decay", default: .number(0.0005)),
                                              .named("aug", default: .string("auto")), .named("seed"),
                                              .named("checkpoint"), .named("every", default: .number(1)),
-                                             .named("protocol", default: .string("auto")), .named("validation")],
-                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split), tests each on the data set's real test split, and reports mean ± std.\n\n`protocol` names the paper whose recipe trains them (docs/evaluation.md cites the reference code): \"dc\" (no augmentation, except DC's crop_scale_rotate on MNIST; 1000 epochs when augmenting, 300 otherwise), \"dsa\" and \"dm\" (DSA augmentation, 1000 epochs), \"idc\" (batch 64, IDC's augmentation without cutout, CutMix p 0.5, lr x0.2 at 2/3 and 5/6, 1000 epochs), \"mtt\" (the set's learned step size, DSA, 1000 epochs), \"dd\" (DD's learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones), or \"auto\" (the default): the protocol the set records, that of the method that made it (\"dc\" for real subsets and splits). As in the reference code, the dc/dsa/dm/mtt recipes train epochs + 1 epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, batch 256) and lr x0.1 after epoch epochs // 2 + 1. Explicit `epochs`, `aug`, `batch`, `lr`, `momentum`, `weight_decay` replace the protocol's, and the result names the protocol (\"5 runs, protocol dsa, 1000 epochs\").\n\nWith protocol=\"standard\", the recipe evaluate used before protocols: `epochs` epochs (default 300) of the SGD above with lr x0.1 after half, batch 256, and `aug` a DSA strategy, \"dsa\" (the papers' color_crop_cutout_flip_scale_rotate, without flip for digits), \"none\", or \"auto\" (\"dsa\" for sets made by DM/DSA/MTT/IDC/DREAM; none for DC sets and real subsets), DD sets included.\n\n`validation=N` holds out N real train images per class and reports each run's accuracy on them (`r.validation`). A list of learning rates, `lr=[0.001, 0.01, 0.1]`, is a sweep: every rate trains the same runs, the rate with the best mean validation accuracy is chosen (`r.lr`), and its test accuracy is reported; a sweep needs `validation=`, as nothing is ever chosen on the test split.\n\nWith `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).\n\nA run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
+                                             .named("protocol", default: .string("auto")), .named("validation"), .named("models")],
+                    help: "The evaluation protocol of the dataset-distillation papers: trains `runs` fresh networks (default ConvNet-3) on the set (a synthetic set or a split), tests each on the data set's real test split, and reports mean ± std.\n\n`protocol` names the paper whose recipe trains them (docs/evaluation.md cites the reference code): \"dc\" (no augmentation, except DC's crop_scale_rotate on MNIST; 1000 epochs when augmenting, 300 otherwise), \"dsa\" and \"dm\" (DSA augmentation, 1000 epochs), \"idc\" (batch 64, IDC's augmentation without cutout, CutMix p 0.5, lr x0.2 at 2/3 and 5/6, 1000 epochs), \"mtt\" (the set's learned step size, DSA, 1000 epochs), \"dd\" (DD's learned steps and step sizes from the same fixed initialisation, one run, or from `runs` fresh ones), or \"auto\" (the default): the protocol the set records, that of the method that made it (\"dc\" for real subsets and splits). As in the reference code, the dc/dsa/dm/mtt recipes train epochs + 1 epochs with SGD (lr 0.01, momentum 0.9, weight decay 5e-4, batch 256) and lr x0.1 after epoch epochs // 2 + 1. Explicit `epochs`, `aug`, `batch`, `lr`, `momentum`, `weight_decay` replace the protocol's, and the result names the protocol (\"5 runs, protocol dsa, 1000 epochs\").\n\nWith protocol=\"standard\", the recipe evaluate used before protocols: `epochs` epochs (default 300) of the SGD above with lr x0.1 after half, batch 256, and `aug` a DSA strategy, \"dsa\" (the papers' color_crop_cutout_flip_scale_rotate, without flip for digits), \"none\", or \"auto\" (\"dsa\" for sets made by DM/DSA/MTT/IDC/DREAM; none for DC sets and real subsets), DD sets included.\n\n`validation=N` holds out N real train images per class and reports each run's accuracy on them (`r.validation`). A list of learning rates, `lr=[0.001, 0.01, 0.1]`, is a sweep: every rate trains the same runs, the rate with the best mean validation accuracy is chosen (`r.lr`), and its test accuracy is reported; a sweep needs `validation=`, as nothing is ever chosen on the test split.\n\nWith `checkpoint=PATH`, the finished runs are saved there every `every` runs; the same call again resumes with the next run (more `runs` may be asked for).\n\n`models=[convnet(), mlp(), lenet(), alexnet(), vgg11(), resnet18()]` evaluates the set on each architecture (cross-architecture generalisation) and returns a table: printed as one, with `rows` ([name, mean, std] per model) and `results` (one result per model). Under \"dc\", ConvNet with batch norm trains with DC's crop_noise augmentation (1000 epochs), as the reference does for ConvNetBN.\n\nA run whose training diverges (nan or infinite loss) ends the evaluation: the result says so and has no accuracy (mean and std nan). Images with nan or infinite values are refused.",
                     example: "r = evaluate(syn, data, runs=5, epochs=300)\nr = evaluate(syn, data, protocol=\"auto\")   # the recipe of the method that made syn\nprint(r.mean, r.std)") { args, context in
-                let (setDataset, images, labels) = try trainingSet(args, 0)
-                let dataset = try datasetArgument(args, 1)
-                try checkComparable(args, set: setDataset, data: dataset)
-                let choice = try evaluationChoice(args)
-                if let dd = try evaluateDD(args, choice: choice, dataset: dataset, context: context) { return dd }
-                let spec = try modelArgument(args)
-                let runs = try args.integer("runs")
-                guard runs >= 1 && runs <= 1000 else { throw args.error(args.index("runs"), "runs must be 1 to 1000, got \(runs)") }
-                var setup: EvaluationSetup
-                if case .named(let proto) = choice {
-                    setup = try protocolSetup(proto, args, dataset: dataset, labels: labels)
-                } else {
-                    setup = try standardSetup(args, dataset: dataset)
-                }
-                setup.config.batchSize = clampedBatch(setup.config.batchSize, "batch", most: labels.count, of: "images of the set", args, context)
-                let seed = try context.seed(args)
-                let checkpoint = try checkpointArgument(args)
-                let candidates = try learningRateCandidates(args)
-                if candidates != nil, checkpoint != nil {
-                    throw args.error(args.index("checkpoint"), "checkpoint= does not combine with a learning-rate sweep")
-                }
-                let validation = try validationImages(args, dataset: dataset, seed: seed, sweep: candidates != nil)
-                let hook = try checkpoint?.evaluationHook(
-                    config: RunIdentity(model: spec, train: setup.config, aug: setup.identity, seed: seed, data: dataset.name, images: labels.count),
-                    runs: runs)
-                var result = try evaluateWithSweep(candidates, config: setup.config, validation: validation) { config, held in
-                    try Evaluation.run(
-                        images: images, labels: labels, testImages: dataset.test.images, testLabels: dataset.test.labels,
-                        config: config, runs: runs, seed: seed,
-                        makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
-                        augment: setup.augment, mix: setup.mix, progress: context.progress, hook: hook, validation: held)
-                }
-                if let recipe = setup.recipe {
-                    result.protocolName = recipe.evaluationProtocol.rawValue
-                    result.epochs = recipe.epochs
-                }
-                if let d = result.diverged {
-                    context.output.write("warning: evaluate: training \(d); the result has no accuracy (HINT: lower lr)\n")
-                }
-                warnIfNotSaved(checkpoint, "evaluate", context)
-                return .host(ResultObject(result))
+                try evaluate(args, context: context)
             },
         ] + scoreBuiltins + unrolledBuiltins)
     }

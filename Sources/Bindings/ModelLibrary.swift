@@ -27,6 +27,15 @@ public enum ModelLibrary {
             simple("lenet", .lenet, "LeNet-5: two 5x5 convolutions with max pooling and three linear layers."),
             simple("alexnet", .alexnet, "AlexNet, the small CIFAR variant of the DC reference code: five convolutions, three max pools, one linear layer (DD's CIFAR network is alexcifarnet())."),
             simple("alexcifarnet", .alexcifarnet, "AlexCifarNet, the CIFAR network of the original dataset distillation code (DD's default for three-channel images): two 5x5 convolutions of 64 channels, each with ReLU, a 3x3 max pool (stride 2, padding 1) and local response normalisation (size 4), then linear layers of 384 and 192 units with ReLU and the classifier; 1,756,426 parameters on CIFAR-10."),
+            Builtin("vgg11", parameters: [.named("norm", default: .string("instance")), weightsParameter],
+                    help: "VGG-11 as the DC reference builds it: eight 3x3 convolutions (64, 128, 256, 256, 512, 512, 512, 512) each with a norm and ReLU, five 2x2 max pools, one linear layer; one-channel images get padding 3 on the first conv (28x28 acts as 32x32). norm is instance (GroupNorm(C, C), the default) or batch. Used for cross-architecture evaluation. " + weightsHelp,
+                    example: "evaluate(syn, data, models=[convnet(), vgg11(), vgg11(norm=\"batch\")])") { args, _ in
+                let norm = try choice(args, "norm", NormKind.self)
+                guard norm == .instance || norm == .batch else {
+                    throw args.error(args.index("norm"), "vgg11 takes norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
+                }
+                return .host(ModelObject(ModelSpec(kind: .vgg11, norm: norm, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
+            },
             Builtin("resnet18", parameters: [.named("norm", default: .string("instance")), weightsParameter],
                     help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch. " + weightsHelp,
                     example: "net = resnet18(norm=\"batch\")") { args, _ in

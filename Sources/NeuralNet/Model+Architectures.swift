@@ -1,6 +1,6 @@
 // The architectures of the dataset-distillation literature, built as the reference code
 // (DatasetCondensation networks.py, see REFERENCE.md §2.1) builds them: ConvNet and its
-// width/depth/norm/activation/pooling variants, MLP, LeNet, AlexNet (small CIFAR variant), ResNet-18;
+// width/depth/norm/activation/pooling variants, MLP, LeNet, AlexNet (small CIFAR variant), VGG-11, ResNet-18;
 // and AlexCifarNet as the DD reference (Wang et al. 2018, networks.py) builds it.
 import TensorCore
 
@@ -137,6 +137,36 @@ extension Model {
         let features = layers.count
         layers.append(.linear(inFeatures: c * h * w, outFeatures: classes, bias: true))
         return try Model(name: norm == .batch ? "ResNet-18-BN" : "ResNet-18", layers: layers, featureLayers: features,
+                         inputShape: [channels, height, width], classes: classes, rng: &rng)
+    }
+
+    /// VGG-11 as DatasetCondensation builds it (networks.py `VGG`, cfg 'VGG11'): eight conv3x3
+    /// (64, M, 128, M, 256, 256, M, 512, 512, M, 512, 512, M) each followed by a norm (instance:
+    /// GroupNorm(C, C); or batch) and ReLU, max pools 2/2 at the M's, then one linear layer. The
+    /// first conv pads 3 on one-channel images, so 28x28 acts as 32x32 (and ends at 512 x 1 x 1).
+    public static func vgg11(channels: Int, height: Int, width: Int, classes: Int, norm: NormKind = .instance, rng: inout SeededRNG) throws -> Model {
+        try checkInput(channels, height, width, classes)
+        let plan: [Int] = [64, 0, 128, 0, 256, 256, 0, 512, 512, 0, 512, 512, 0]   // 0: max pool
+        var layers: [LayerSpec] = []
+        var c = channels, h = height, w = width
+        for (i, out) in plan.enumerated() {
+            if out == 0 {
+                guard h >= 2, w >= 2 else { throw TensorError("vgg11: input \(height)x\(width) is too small (five 2x2 pools)") }
+                layers.append(.pool(.max, kernel: 2, stride: 2))
+                h /= 2; w /= 2
+                continue
+            }
+            let pad = i == 0 && channels == 1 ? 3 : 1
+            h += 2 * pad - 2; w += 2 * pad - 2
+            layers.append(.conv2d(inChannels: c, outChannels: out, kernel: 3, stride: 1, padding: pad, bias: true))
+            layers.append(.norm(norm, channels: out, height: h, width: w))
+            layers.append(.activation(.relu))
+            c = out
+        }
+        layers.append(.flatten)
+        let features = layers.count
+        layers.append(.linear(inFeatures: c * h * w, outFeatures: classes, bias: true))
+        return try Model(name: norm == .batch ? "VGG-11-BN" : "VGG-11", layers: layers, featureLayers: features,
                          inputShape: [channels, height, width], classes: classes, rng: &rng)
     }
 

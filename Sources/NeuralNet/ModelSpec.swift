@@ -8,6 +8,8 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
         case convnet, mlp, lenet, alexnet, resnet18
         /// The DD reference's CIFAR network (LRN, padded max pools, three linear layers).
         case alexcifarnet
+        /// VGG-11 of DatasetCondensation's networks.py (instance or batch norm).
+        case vgg11
     }
     public var kind: Kind
     public var width: Int = 128
@@ -65,6 +67,7 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
         case .lenet: return try Model.leNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
         case .alexnet: return try Model.alexNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
         case .alexcifarnet: return try Model.alexCifarNet(channels: c, height: h, width: w, classes: classes, rng: &rng)
+        case .vgg11: return try Model.vgg11(channels: c, height: h, width: w, classes: classes, norm: norm == .batch ? .batch : .instance, rng: &rng)
         case .resnet18: return try Model.resNet18(channels: c, height: h, width: w, classes: classes, norm: norm == .batch ? .batch : .instance, rng: &rng)
         }
     }
@@ -82,6 +85,7 @@ public struct ModelSpec: Codable, Equatable, Sendable, CustomStringConvertible {
         case .alexnet: return "AlexNet"
         case .alexcifarnet: return "AlexCifarNet"
         case .resnet18: return norm == .batch ? "ResNet-18-BN" : "ResNet-18"
+        case .vgg11: return norm == .batch ? "VGG-11-BN" : "VGG-11"
         }
     }
 }

@@ -89,3 +89,39 @@ import Testing
         #expect(s.run("train(convnet(width=4, depth=1), few, lr=[0.1])").contains("error:"))
     }
 }
+
+/// `evaluate(..., models=[...])`: one protocol over several architectures, as a table.
+@Suite struct CrossArchitectureLibraryTests {
+    let root: String
+    init() throws { root = try makeBandFolder() }
+
+    @Test func tableOfModels() throws {
+        let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")
+        let out = s.run("""
+            t = evaluate(few, data, models=[convnet(width=4, depth=1), mlp(), convnet(width=4, depth=1, norm="batch")], runs=1, epochs=2, seed=3)
+            print(t)
+            print(len(t), t.models)
+            one = evaluate(few, data, model=mlp(), runs=1, epochs=2, seed=3)
+            print(t.rows[1][1] == one.mean, t.results[1].protocol)
+            """)
+        #expect(out.contains("| model | test accuracy % | runs | protocol, epochs |") && out.contains("| MLP | "), "\(out)")
+        #expect(out.contains("3 [\"ConvNet-D1W4\", \"MLP\", \"ConvNet-D1W4\"]") && out.hasSuffix("true dc\n"), "\(out)")
+    }
+
+    /// DC's get_daparam gives ConvNetBN crop_noise, so "dc" trains it 1000 epochs, not 300.
+    @Test func batchNormConvNetGetsCropNoiseUnderDC() throws {
+        let s = Snippet.opening(root, then: "few = subset(data, 1, seed=1)")
+        let out = s.run("print(evaluate(few, data, model=convnet(width=2, depth=1, norm=\"batch\"), runs=1, seed=1).epochs, evaluate(few, data, model=convnet(width=2, depth=1), runs=1, seed=1).epochs)")
+        #expect(out.hasSuffix("1000 300\n"), "\(out)")
+    }
+
+    @Test func badInput() throws {
+        let s = Snippet.opening(root, then: "few = subset(data, 2, seed=1)")
+        #expect(s.run("evaluate(few, data, models=[1])").contains("models[0] is number, not a model"))
+        #expect(s.run("evaluate(few, data, models=[])").contains("models takes 1 to 20 models, got 0"))
+        #expect(s.run("evaluate(few, data, models=[mlp()], model=mlp())").contains("model= does not combine with models="))
+        #expect(s.run("evaluate(few, data, models=[mlp(), lenet()], runs=1, epochs=1)").contains("lenet: input 8x8 is too small"))
+        #expect(s.run("evaluate(few, data, models=[vgg11()], runs=1, epochs=1)").contains("vgg11: input 8x8 is too small"))
+        #expect(s.run("vgg11(norm=\"layer\")").contains("vgg11 takes norm \"instance\" or \"batch\""))
+    }
+}

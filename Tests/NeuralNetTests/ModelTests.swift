@@ -42,6 +42,20 @@ import Autograd
         #expect(try resnet.forward(x).shape == [2, 10])
     }
 
+    /// VGG-11 as DC's networks.py builds it: the parameter counts PyTorch gives for that module
+    /// (9,231,114 on 3x32x32, 9,229,962 on 1x28x28 with padding 3; the same with batch norm).
+    @Test(arguments: [NormKind.instance, .batch])
+    func vgg11HasTheReferenceParameterCount(_ norm: NormKind) throws {
+        var rng = SeededRNG(seed: 7)
+        let colour = try Model.vgg11(channels: 3, height: 32, width: 32, classes: 10, norm: norm, rng: &rng)
+        #expect(colour.parameterCount == 9_231_114)
+        #expect(try colour.forward(Variable(testTensor([2, 3, 32, 32], seed: 8))).shape == [2, 10])
+        let grey = try Model.vgg11(channels: 1, height: 28, width: 28, classes: 10, norm: norm, rng: &rng)
+        #expect(grey.parameterCount == 9_229_962)
+        #expect(try grey.embed(Variable(testTensor([1, 1, 28, 28], seed: 8))).shape == [1, 512])
+        #expect(throws: TensorError.self) { try Model.vgg11(channels: 3, height: 16, width: 16, classes: 10, rng: &rng) }
+    }
+
     @Test func initialisationIsSeededAndBounded() throws {
         var r1 = SeededRNG(seed: 9), r2 = SeededRNG(seed: 9)
         let a = try Model.convNet(channels: 1, height: 28, width: 28, classes: 10, rng: &r1)
