@@ -52,7 +52,8 @@ public struct DDMethod: DistillationMethod {
          .choice("weights", \.model.weights, help: "chooses the start networks' weight initialisation"),
          .integer("decay_every", \.decayEvery, help: "sets the iterations between halvings of lr"),
          .number("lr_teacher", \.initialStepSize, help: "sets the initial step size"),
-         .choice("memory", \.memory, help: "chooses how unrolled steps are kept for backward")]
+         .choice("memory", \.memory, help: "chooses how unrolled steps are kept for backward"),
+         .choice("real_aug", \.realAugment, help: "chooses the augmentation of each real batch (crop_flip: reflect-pad 4, random crop, flip)")]
     }
 
     /// The reference's settings: LeNet (one channel) or AlexCifarNet with Xavier-normal weights
@@ -62,6 +63,7 @@ public struct DDMethod: DistillationMethod {
         var c = DDConfig(ipc: ipc)
         c.model = ModelSpec(kind: grey ? .lenet : .alexcifarnet, weights: .xavier)
         if !grey {
+            c.realAugment = .cropFlip   // datasets/__init__.py:139-146, the CIFAR-10 train transform
             c.initialStepSize = 0.001
             // AlexCifarNet's real batch dominates memory; chunked under checkpointing it needs
             // a third (docs/methods.md) at about the same time per iteration.

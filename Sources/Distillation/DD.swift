@@ -42,6 +42,13 @@ public struct DDConfig: Codable, Equatable, Sendable {
     public var model: ModelSpec = ModelSpec(kind: .lenet)
     public var memory: Unrolled.Memory = .plain
     public var seed: UInt64 = 0
+    /// Stored as optional so configs written before it decode (as `.none`, what they did).
+    var realAugmentSetting: RealAugment?
+    /// How each real batch is augmented: `.cropFlip` on colour images, as the reference's CIFAR-10.
+    public var realAugment: RealAugment {
+        get { realAugmentSetting ?? .none }
+        set { realAugmentSetting = newValue }
+    }
 
     public init(ipc: Int) { self.ipc = ipc }
 
@@ -86,7 +93,8 @@ public enum DD {
                           rng: inout SeededRNG) throws -> Float {
         let done = state.adamStep + state.skipped  // iterations done
         let net = try starts.draw(rng: &rng)
-        let real = try split.gather(randomIndices(count: split.count, take: config.batchReal, rng: &rng))
+        var real = try split.gather(randomIndices(count: split.count, take: config.batchReal, rng: &rng))
+        if config.realAugment == .cropFlip { real.images = reflectCropFlip(real.images, pad: 4, rng: &rng) }
         let r = try unrolledGradient(net: net, images: state.images, raw: state.rawLRs, real: real, classes: split.classCount, config: config)
         // A start network that diverges under the current step sizes gives a non-finite loss
         // or gradient: skip the update (counted) rather than poison images and step sizes.
@@ -188,7 +196,8 @@ public enum DD {
         return ["iterations": "\(c.iterations)", "steps": "\(c.steps)", "epochs": "\(c.epochs)", "batch_real": "\(c.batchReal)",
                 "lr": "\(c.learningRate)", "decay_every": "\(c.decayEvery)", "init": c.initialization.rawValue, "pretrain_epochs": "\(c.pretrainEpochs)",
                 "pool": "\(c.pool)", "model": c.model.description, "model_spec": spec, "init_seed": "\(initSeed(c))",
-                "step_lrs": lrs.map { "\($0)" }.joined(separator: ","), "memory": c.memory.rawValue, "seed": "\(c.seed)"]
+                "step_lrs": lrs.map { "\($0)" }.joined(separator: ","), "memory": c.memory.rawValue, "seed": "\(c.seed)",
+                "real_aug": c.realAugment.rawValue]
     }
 
     /// What evaluation needs to repeat the run's protocol: the step layout, the step sizes

@@ -87,6 +87,10 @@ import Testing
         // Colour images default to checkpointed memory (the real batch in chunks); memory= overrides.
         #expect(s.run("print(\(dd)).settings)").contains("memory=checkpointed"))
         #expect(s.run("print(\(dd), memory=\"plain\").settings)").contains("memory=plain"))
+        // Real batches go through the reference's CIFAR-10 train transform unless told.
+        #expect(s.run("print(\(dd)).settings)").contains("real_aug=crop_flip"))
+        #expect(s.run("print(\(dd), real_aug=\"none\").settings)").contains("real_aug=none"))
+        #expect(s.run("\(dd), real_aug=\"jitter\")").contains("unknown real_aug \"jitter\" (expected one of: none, crop_flip)"))
         #expect(s.run("print(alexcifarnet().name, alexcifarnet(weights=\"xavier\").name)") == "AlexCifarNet AlexCifarNet [xavier weights]\n")
         let trained = s.run("net = train(alexcifarnet(), data, epochs=1, batch=6, seed=1)\nprint(net.name, net.parameters)")
         // 8x8 images: 64 x 2 x 2 features into the first linear layer.

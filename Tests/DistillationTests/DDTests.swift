@@ -147,3 +147,31 @@ import NeuralNet
         #expect(eFew > 0.3, "with M < D points one step cannot reach the optimum from every start; relative error \(eFew)")
     }
 }
+
+/// DD's CIFAR-10 real-batch transform, against pad-then-crop-then-flip done literally.
+@Test func ddRealBatchReflectCropFlip() {
+    let (n, c, h, w, pad) = (3, 2, 5, 4, 2)
+    let images = Tensor(unchecked: [n, c, h, w], data: (0..<(n * c * h * w)).map { Float($0) })
+    var rng = SeededRNG(seed: 11), again = SeededRNG(seed: 11)
+    let out = DD.reflectCropFlip(images, pad: pad, rng: &rng)
+    func mirror(_ i: Int, _ size: Int) -> Int {   // numpy.pad(mode="reflect") index
+        var i = i
+        while i < 0 || i >= size { i = i < 0 ? -i : 2 * (size - 1) - i }
+        return i
+    }
+    var expected = [Float]()
+    for k in 0..<n {
+        let oy = again.nextInt(below: 2 * pad + 1), ox = again.nextInt(below: 2 * pad + 1), flip = again.nextFloat() < 0.5
+        for ch in 0..<c {
+            // The padded plane, (h + 2 pad) × (w + 2 pad), then the crop at (oy, ox), then the flip.
+            let padded = (0..<(h + 2 * pad)).map { y in (0..<(w + 2 * pad)).map { x in
+                images.data[((k * c + ch) * h + mirror(y - pad, h)) * w + mirror(x - pad, w)] } }
+            for y in 0..<h {
+                let row = (0..<w).map { padded[y + oy][$0 + ox] }
+                expected += flip ? row.reversed() : row
+            }
+        }
+    }
+    #expect(out.data == expected)
+    #expect(DD.reflectCropFlip(images, pad: 0, rng: &rng).shape == images.shape)
+}
