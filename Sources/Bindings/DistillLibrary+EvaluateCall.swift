@@ -77,7 +77,8 @@ extension DistillLibrary {
             result.epochs = recipe.epochs
         }
         if let d = result.diverged {
-            context.output.write("warning: evaluate: \(result.architecture.isEmpty ? "" : result.architecture + ": ")training \(d); the result has no accuracy (HINT: lower lr)\n")
+            let which = args.isGiven("models") ? "\(result.architecture): " : ""
+            context.output.write("warning: evaluate: \(which)training \(d); the result has no accuracy (HINT: lower lr)\n")
         }
         warnIfNotSaved(checkpoint, "evaluate", context)
         return result
