@@ -30,20 +30,12 @@ public enum ModelLibrary {
             Builtin("vgg11", parameters: [.named("norm", default: .string("instance")), weightsParameter],
                     help: "VGG-11 as the DC reference builds it: eight 3x3 convolutions (64, 128, 256, 256, 512, 512, 512, 512) each with a norm and ReLU, five 2x2 max pools, one linear layer; one-channel images get padding 3 on the first conv (28x28 acts as 32x32). norm is instance (GroupNorm(C, C), the default) or batch. Used for cross-architecture evaluation. " + weightsHelp,
                     example: "evaluate(syn, data, models=[convnet(), vgg11(), vgg11(norm=\"batch\")])") { args, _ in
-                let norm = try choice(args, "norm", NormKind.self)
-                guard norm == .instance || norm == .batch else {
-                    throw args.error(args.index("norm"), "vgg11 takes norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
-                }
-                return .host(ModelObject(ModelSpec(kind: .vgg11, norm: norm, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
+                try instanceOrBatchModel(.vgg11, args)
             },
             Builtin("resnet18", parameters: [.named("norm", default: .string("instance")), weightsParameter],
                     help: "ResNet-18 for small images (3x3 stem, four stages of two basic blocks). norm is instance (default) or batch. " + weightsHelp,
                     example: "net = resnet18(norm=\"batch\")") { args, _ in
-                let norm = try choice(args, "norm", NormKind.self)
-                guard norm == .instance || norm == .batch else {
-                    throw args.error(args.index("norm"), "resnet18 supports norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
-                }
-                return .host(ModelObject(ModelSpec(kind: .resnet18, norm: norm, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
+                try instanceOrBatchModel(.resnet18, args)
             },
             Builtin("train", parameters: [.required("model"), .required("data"), .named("epochs", default: .number(10)),
                                           .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
@@ -106,6 +98,15 @@ public enum ModelLibrary {
     }
 
     static let weightsParameter = Parameter.named("weights")
+
+    /// VGG-11 or ResNet-18 with `norm=` instance or batch, and `weights=`.
+    static func instanceOrBatchModel(_ kind: ModelSpec.Kind, _ args: Arguments) throws -> Value {
+        let norm = try choice(args, "norm", NormKind.self)
+        guard norm == .instance || norm == .batch else {
+            throw args.error(args.index("norm"), "\(kind.rawValue) takes norm \"instance\" or \"batch\", got \"\(norm.rawValue)\"")
+        }
+        return .host(ModelObject(ModelSpec(kind: kind, norm: norm, weights: try weightsChoice(args)), weightsGiven: args.isGiven("weights")))
+    }
 
     /// `weights=`, PyTorch's default scheme when not given (a method may then use its own).
     static func weightsChoice(_ args: Arguments) throws -> WeightInit {
