@@ -29,7 +29,7 @@ Seeding (the reference seeds from the clock): run k of a set uses seed + k for t
 shuffle) and numpy (augmentation draws).
 
 usage: evaluate_dc.py --data mnist|fashion-mnist [--epochs E] [--aug dc|none] [--runs N]
-                      [--seed S] [--threads 1] SET.npz [SET.npz ...]
+                      [--seed S] [--threads 1] [--root DIR] SET.npz [SET.npz ...]
 Prints one JSON line per run, one per set (mean, population std as the reference's np.std),
 and one over all runs when several sets are given.
 """
@@ -51,8 +51,9 @@ try:
 except ImportError:  # the rotation needs scipy; the other ops do not
     ndimage = None
 
-DATA = {
-    "mnist": ("/work/shared/data/mnist", 0.1307, 0.3081),
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = {  # root (override with --root), mean, std
+    "mnist": (os.path.join(HERE, "../../../shared/data/mnist"), 0.1307, 0.3081),
     "fashion-mnist": ("/usr/share/datasets/fashion-mnist", 0.2861, 0.3530),
 }
 DC_PARAM = {"crop": 4, "scale": 0.2, "rotate": 45, "noise": 0.001}  # utils.py:433-436
@@ -109,8 +110,9 @@ def load_set(path):
     return torch.from_numpy(arrays["images"].astype(np.float32)), torch.from_numpy(arrays["labels"].astype(np.int64)), meta
 
 
-def load_test(name):
-    root, mean, std = DATA[name]
+def load_test(name, root=None):
+    default_root, mean, std = DATA[name]
+    root = root or default_root
     pix = idx(os.path.join(root, "t10k-images-idx3-ubyte.gz")).astype(np.float32) / 255
     x = torch.from_numpy(((pix - np.float32(mean)) / np.float32(std))[:, None])
     y = torch.from_numpy(idx(os.path.join(root, "t10k-labels-idx1-ubyte.gz")).astype(np.int64))
@@ -164,12 +166,13 @@ def main():
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--root", help="the folder of the IDX files (default: ../shared/data/mnist or Debian's Fashion-MNIST)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     aug = a.aug or ("dc" if a.data == "mnist" else "none")
     strategy = "crop_scale_rotate" if aug == "dc" else "none"
     epochs = a.epochs if a.epochs is not None else (1000 if aug == "dc" else 300)
-    test = load_test(a.data)
+    test = load_test(a.data, a.root)
     everything = []
     for path in a.sets:
         images, labels, meta = load_set(path)

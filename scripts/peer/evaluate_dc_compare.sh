@@ -10,14 +10,16 @@
 #   scripts/peer/evaluate_dc_compare.sh --table                # the table of everything so far
 #
 # Results accumulate as JSON lines in $OUT/results.jsonl; a (data, subset, side) already there
-# is not run again, so an interrupted comparison resumes. Env: DISTILL (default /tmp/distill-rt),
-# PY (default /tmp/exportvenv/bin/python), OUT (default /tmp/peer-eval), RUNS (default 2),
+# is not run again, so an interrupted comparison resumes. Env: DISTILL (default the release build,
+# .build/release/distill), PY (default python3, with torch, numpy and scipy), OUT (default
+# /tmp/peer-eval), RUNS (default 2),
 # STANDARD=1 to add ours with protocol="standard" (300 epochs, no augmentation), EPOCHS=E to
 # replace the protocols' epoch counts (for a quick smoke test; use a separate OUT).
+# MNIST_ROOT: the MNIST folder (default ../shared/data/mnist beside the project).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-DISTILL="${DISTILL:-/tmp/distill-rt}"
-PY="${PY:-/tmp/exportvenv/bin/python}"
+DISTILL="${DISTILL:-$HERE/../../.build/release/distill}"
+PY="${PY:-python3}"
 OUT="${OUT:-/tmp/peer-eval}"
 RUNS="${RUNS:-2}"
 RESULTS="$OUT/results.jsonl"
@@ -56,7 +58,7 @@ if [[ "${1:-}" == "--table" ]]; then table; exit 0; fi
 DATA="${1:?usage: evaluate_dc_compare.sh mnist|fashion-mnist [SUBSETS] | --table}"
 SUBSETS="${2:-5}"
 case "$DATA" in
-    mnist) OPEN='dataset("mnist", root="/work/shared/data/mnist")' ;;
+    mnist) OPEN="dataset(\"mnist\", root=\"${MNIST_ROOT:-$HERE/../../../shared/data/mnist}\")" ;;
     fashion-mnist) OPEN='dataset("fashion-mnist")' ;;
     *) echo "unknown data set $DATA" >&2; exit 2 ;;
 esac
