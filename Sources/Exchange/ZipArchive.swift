@@ -76,6 +76,11 @@ public enum ZipArchive {
             guard dataStart <= bytes.count, packedSize <= bytes.count - dataStart else {
                 throw DataError("\(file): member '\(name)' (\(packedSize) bytes at \(dataStart)) runs past the end of the file", hint: "the file is truncated")
             }
+            // Deflate expands at most 1032:1 (zlib's limit), a stored member not at all: a size
+            // beyond that is a damaged or hostile header, refused before anything is allocated.
+            guard method == 0 ? size == packedSize : size <= packedSize * 1032 + 64 else {
+                throw DataError("\(file): member '\(name)' says \(size) bytes, more than its \(packedSize) packed bytes can hold", hint: "the file is damaged")
+            }
             try ExchangeArray.checkMemory(bytes: size, file: file, what: "member '\(name)'")
             let packed = Array(bytes[dataStart..<(dataStart + packedSize)])
             let data: [UInt8]

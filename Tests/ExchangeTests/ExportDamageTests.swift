@@ -107,6 +107,17 @@ func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
         #expect(readError(dir + "/s.npz").contains("learned_steps is F32 [3], expected F32 [2 steps × 1 epochs]"))
     }
 
+    /// A member whose header claims more bytes than its packed data can inflate to (found by the
+    /// export fuzz target: Fuzz/crashes/export/oom-huge-member) is refused before allocating.
+    @Test func npzMemberSizeBeyondItsPackedBytes() throws {
+        let path = dir + "/big.npz"
+        var zip = try ZipArchive.encode([("meta.json", Array(String(repeating: "{}", count: 200).utf8))])
+        let central = (0..<(zip.count - 3)).first { zip[$0] == 0x50 && zip[$0 + 1] == 0x4B && zip[$0 + 2] == 1 && zip[$0 + 3] == 2 }!
+        for (k, byte) in [0x00, 0xCA, 0x9A, 0x3B].enumerated() { zip[central + 24 + k] = UInt8(byte) }   // 1,000,000,000 bytes
+        try write(zip, path)
+        #expect(readError(path).contains("\(path): member 'meta.json' says 1000000000 bytes, more than its"))
+    }
+
     @Test func npzMemberMissingOrDamaged() throws {
         let path = dir + "/f.npz"
         let set = try sampleSet()
