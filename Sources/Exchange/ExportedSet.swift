@@ -87,6 +87,15 @@ public struct ExportedSet: Sendable {
         if let whitening, whitening.imageShape != metadata.imageShape {
             throw DataError("\(file): the ZCA transform is for images \(whitening.imageShape.shapeText), not \(metadata.imageShape.shapeText)")
         }
+        // Nothing that is not a number is trained on or written back (found by the export fuzz target).
+        var values: [(String, [Float])] = [("images", images.data)]
+        if let whitening { values += [("zca_mean", whitening.mean), ("zca_whitening", whitening.whitening), ("zca_coloring", whitening.coloring)] }
+        if let lr = metadata.learnedStepSize { values.append(("learned_step_size", [lr])) }
+        if let steps = metadata.learnedSteps { values.append(("learned_steps", steps.rates)) }
+        for (name, v) in values {
+            let bad = v.lazy.filter { !$0.isFinite }.count
+            guard bad == 0 else { throw DataError("\(file): '\(name)' holds \(bad) values that are not finite", hint: "the file is damaged") }
+        }
         self.metadata = metadata
         self.images = images
         self.labels = labels

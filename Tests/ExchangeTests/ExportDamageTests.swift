@@ -118,6 +118,21 @@ func safetensors(_ header: String, data: [UInt8] = []) -> [UInt8] {
         #expect(readError(path).contains("\(path): member 'meta.json' says 1000000000 bytes, more than its"))
     }
 
+    /// Values that are not finite in the images or the ZCA arrays (found by the export fuzz
+    /// target: Fuzz/crashes/export/nan-zca) are a damaged file, not a set.
+    @Test func nonFiniteValuesAreRefused() throws {
+        let path = dir + "/nan.npz"
+        let set = try sampleSet(whitened: true)
+        try set.write(to: path)
+        var members = try ZipArchive.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), file: path)
+        var white = try NPY.decode(members["zca_whitening.npy"]!, file: path, name: "zca_whitening").floats()
+        white[3] = .nan
+        white[5] = .infinity
+        members["zca_whitening.npy"] = NPY.encode(ExchangeArray(shape: [16, 16], float32: white))
+        try write(try ZipArchive.encode(members.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }), path)
+        #expect(readError(path).contains("\(path): 'zca_whitening' holds 2 values that are not finite"))
+    }
+
     @Test func npzMemberMissingOrDamaged() throws {
         let path = dir + "/f.npz"
         let set = try sampleSet()
