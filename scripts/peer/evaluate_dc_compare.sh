@@ -15,7 +15,9 @@
 # /tmp/peer-eval), RUNS (default 2),
 # STANDARD=1 to add ours with protocol="standard" (300 epochs, no augmentation), EPOCHS=E to
 # replace the protocols' epoch counts (for a quick smoke test; use a separate OUT).
-# MNIST_ROOT: the MNIST folder (default ../shared/data/mnist beside the project).
+# MNIST_ROOT: the MNIST folder (default ../shared/data/mnist beside the project). SIDE=ours or
+# SIDE=peer runs one side only (two drivers, one per core; the peer side needs ours' .npz files,
+# or FIRST=S to start at subset S).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 DISTILL="${DISTILL:-$HERE/../../.build/release/distill}"
@@ -110,9 +112,11 @@ EOF
     tail -n 1 "$RESULTS"
 }
 
-for s in $(seq 1 "$SUBSETS"); do
-    ours "$s" dc ours-dc
-    peer "$s"
-    if [[ "${STANDARD:-0}" == 1 ]]; then ours "$s" standard ours-standard; fi
+SIDE="${SIDE:-both}"
+case "$SIDE" in both|ours|peer) ;; *) echo "SIDE must be both, ours or peer, not $SIDE" >&2; exit 2 ;; esac
+for s in $(seq "${FIRST:-1}" "$SUBSETS"); do
+    [[ "$SIDE" == peer ]] || ours "$s" dc ours-dc
+    [[ "$SIDE" == ours ]] || peer "$s"
+    if [[ "${STANDARD:-0}" == 1 && "$SIDE" != peer ]]; then ours "$s" standard ours-standard; fi
 done
 table
