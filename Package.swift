@@ -28,24 +28,28 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+
+        // The ranks of an SPMD job under mpirun, or a world of one (docs/scale-out.md).
+        .target(name: "Cluster", dependencies: ["CMPI"]),
 
         // Numeric core.
         .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: fastFlags),
         .target(name: "TensorCore", dependencies: ["Kernels", "Persistence"], swiftSettings: fastFlags),
         .target(name: "Autograd", dependencies: ["Kernels", "TensorCore"], swiftSettings: fastFlags),
-        .target(name: "NeuralNet", dependencies: ["TensorCore", "Autograd"], swiftSettings: fastFlags),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "Autograd", "Cluster"], swiftSettings: fastFlags),
         .target(name: "ImageIO", dependencies: ["TensorCore", "Persistence", "CPNG"]),
         .target(name: "Datasets", dependencies: ["Kernels", "TensorCore", "ImageIO", "CBLAS", "CZlib"], swiftSettings: fastFlags),
-        .target(name: "Distillation", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
+        .target(name: "Distillation", dependencies: ["Cluster", "Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets", "Persistence"], swiftSettings: fastFlags),
         // Exported sets: .safetensors, .npz and image folders (docs/export.md).
-        .target(name: "Exchange", dependencies: ["TensorCore", "Persistence", "ImageIO", "Datasets", "Distillation", "CZlib"]),
+        .target(name: "Exchange", dependencies: ["Cluster", "TensorCore", "Persistence", "ImageIO", "Datasets", "Distillation", "CZlib"]),
         // Session files and checkpoints: the container format, atomic writes.
-        .target(name: "Persistence", dependencies: ["CZlib"]),
+        .target(name: "Persistence", dependencies: ["CZlib", "Cluster"]),
 
         // Language and front ends.
         .target(name: "Script"),
-        .target(name: "Bindings", dependencies: ["Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence", "Exchange"]),
-        .target(name: "Notebook", dependencies: ["Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
+        .target(name: "Bindings", dependencies: ["Cluster", "Script", "TensorCore", "Autograd", "NeuralNet", "Datasets", "ImageIO", "Distillation", "Persistence", "Exchange"]),
+        .target(name: "Notebook", dependencies: ["Cluster", "Script", "Bindings", "TensorCore", "Persistence", "CReadline"]),
         .executableTarget(name: "distill", dependencies: [
             "Notebook", "TensorCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,11 +64,12 @@ let package = Package(
         // Tests: one target per module, plus shared helpers.
         .target(name: "TestSupport", dependencies: ["TensorCore", "Autograd"], path: "Tests/TestSupport"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["Kernels", "TensorCore", "TestSupport"]),
         .testTarget(name: "AutogradTests", dependencies: ["Kernels", "TensorCore", "Autograd", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Kernels", "TensorCore", "Datasets", "CZlib", "TestSupport"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
+        .testTarget(name: "DistillationTests", dependencies: ["Cluster", "Kernels", "TensorCore", "Autograd", "NeuralNet", "Datasets",
                                                         "Persistence", "Distillation", "TestSupport"]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Datasets", "Distillation", "NeuralNet", "ImageIO", "TensorCore", "Persistence"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),

@@ -1,6 +1,7 @@
 // The `evaluate` builtin's body: one model (`model=`, default ConvNet-3), or several
 // (`models=[...]`, cross-architecture) each trained by the same protocol, with validation,
 // learning-rate sweeps and checkpoints where they apply.
+import Cluster
 import Datasets
 import Distillation
 import NeuralNet
@@ -70,7 +71,8 @@ extension DistillLibrary {
                 images: images, labels: labels, testImages: dataset.test.images, testLabels: dataset.test.labels,
                 config: config, runs: runs, seed: seed,
                 makeModel: { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) },
-                augment: setup.augment, mix: setup.mix, progress: context.progress, hook: hook, validation: held)
+                augment: setup.augment, mix: setup.mix, progress: context.progress, hook: hook, validation: held,
+                team: context.team)
         }
         if let recipe = setup.recipe {
             result.protocolName = recipe.evaluationProtocol.rawValue

@@ -2,6 +2,7 @@
 // and a random real subset of its size trained by the set's protocol with and without
 // augmentation, run by run, against a network trained on the whole train split, whose accuracy
 // is cached in a file keyed by everything it depends on. docs/evaluation.md has the definitions.
+import Cluster
 import Datasets
 import Distillation
 import Foundation
@@ -15,6 +16,7 @@ extension DistillLibrary {
         DD-Ranking's measures of a set, computed on fractions (docs/evaluation.md): each of `runs` runs trains fresh networks on the set and on a random real subset of the same size (drawn anew per run) under the set's protocol (`protocol`, default "auto"; `epochs`, `batch`, `lr`, `momentum`, `weight_decay` override it as in evaluate), once with the protocol's augmentation (DSA where the protocol has none, or `aug`) and once without, and tests them on the real test split. With the accuracy of a network trained on the whole train split (`full_epochs` epochs, default 5, of SGD lr 0.01 with lr x0.1 after half, batch 256, no augmentation; or `full=` a known accuracy in [0, 1]), it reports:
         HLR (hard-label recovery) = full - set; IOR (improvement over random) = set - random; LRS = (e^a - e^-1)/(e - e^-1) with a = (IOR - HLR)/2; ARS, the same map of b = (IOR with augmentation + IOR without)/2. Each as mean ± std over the runs; members hlr, ior, lrs, ars (means), hlr_std ..., set, random, set_plain, random_plain (accuracies per run), full, protocol, runs.
         The full-data accuracy is computed once per data set (by content), model, recipe and seed and kept in `cache` (default ~/.cache/distill/full-accuracy.json).
+        Under mpirun the runs' trainings are split across the ranks, with the same scores as one process (docs/scale-out.md).
         """
 
     static var scoreBuiltins: [Builtin] {
@@ -54,26 +56,54 @@ extension DistillLibrary {
         var master = SeededRNG(seed: seed)
         var measured: [ScoreRun] = []
         let build: (inout SeededRNG) throws -> Model = { try spec.build(imageShape: dataset.imageShape, classes: dataset.classCount, rng: &$0) }
+        let kinds = scoreKinds
+        let outcomes = try scoreTrainings(runs: runs, master: &master, perClass: perClass, images: images, labels: labels,
+                                          dataset: dataset, setup: setup, build: build, context: context)
         for r in 0..<runs {
-            let runSeed = master.next()
-            var draw = SeededRNG(seed: master.next())
-            let random = try dataset.train.subset(perClass: perClass, rng: &draw)
             var parts: [Float] = []
-            for (which, x, y, augmented) in [("set", images, labels, true), ("random", random.images, random.labels, true),
-                                              ("set", images, labels, false), ("random", random.images, random.labels, false)] {
-                let result = try Evaluation.run(
-                    images: x, labels: y, testImages: dataset.test.images, testLabels: dataset.test.labels, config: setup.config,
-                    runs: 1, seed: runSeed, makeModel: build, augment: augmented ? setup.augment : nil, mix: augmented ? setup.mix : nil,
-                    progress: context.progress)
-                if let d = result.diverged {
-                    throw args.error(0, "training on the \(which) \(augmented ? "with" : "without") augmentation in run \(r + 1) \(d); no score (HINT: lower lr)")
+            for (k, kind) in kinds.enumerated() {
+                guard r * kinds.count + k < outcomes.count else {
+                    return .host(ScoreObject(FairScores(runs: measured), proto: proto, interrupted: true))
                 }
-                if result.interrupted || result.accuracies.isEmpty { return .host(ScoreObject(FairScores(runs: measured), proto: proto, interrupted: true)) }
-                parts.append(result.accuracies[0])
+                let outcome = outcomes[r * kinds.count + k]
+                if let d = outcome.diverged {
+                    throw args.error(0, "training on the \(kind.which) \(kind.augmented ? "with" : "without") augmentation in run \(r + 1) \(d); no score (HINT: lower lr)")
+                }
+                guard !outcome.interrupted, let accuracy = outcome.accuracy else {
+                    return .host(ScoreObject(FairScores(runs: measured), proto: proto, interrupted: true))
+                }
+                parts.append(accuracy)
             }
             measured.append(ScoreRun(set: parts[0], random: parts[1], setPlain: parts[2], randomPlain: parts[3], full: full))
         }
         return .host(ScoreObject(FairScores(runs: measured), proto: proto, interrupted: false))
+    }
+
+    /// A score run's four trainings: the set and a random real subset, each with and without augmentation.
+    static let scoreKinds: [(which: String, augmented: Bool)] = [("set", true), ("random", true), ("set", false), ("random", false)]
+
+    /// Every run's seed and random subset first (one sequence, as with one rank), then the
+    /// runs' four trainings each, split across the ranks (`distribute`); stops at the first
+    /// training that diverged or was interrupted.
+    static func scoreTrainings(runs: Int, master: inout SeededRNG, perClass: Int, images: Tensor, labels: [Int], dataset: Dataset,
+                               setup: EvaluationSetup, build: @escaping (inout SeededRNG) throws -> Model,
+                               context: CallContext) throws -> [ScoreTraining] {
+        var plans: [(seed: UInt64, random: DatasetSplit)] = []
+        for _ in 0..<runs {
+            let runSeed = master.next()
+            var draw = SeededRNG(seed: master.next())
+            plans.append((runSeed, try dataset.train.subset(perClass: perClass, rng: &draw)))
+        }
+        let kinds = scoreKinds
+        return try context.team.distribute(runs * kinds.count, stop: { $0.diverged != nil || $0.interrupted }) { job -> ScoreTraining in
+            let (r, kind) = (job / kinds.count, kinds[job % kinds.count])
+            let (x, y) = kind.which == "set" ? (images, labels) : (plans[r].random.images, plans[r].random.labels)
+            let result = try Evaluation.run(
+                images: x, labels: y, testImages: dataset.test.images, testLabels: dataset.test.labels, config: setup.config,
+                runs: 1, seed: plans[r].seed, makeModel: build, augment: kind.augmented ? setup.augment : nil,
+                mix: kind.augmented ? setup.mix : nil, progress: context.progress)
+            return ScoreTraining(accuracy: result.accuracies.first, diverged: result.diverged, interrupted: result.interrupted)
+        }
     }
 
     /// The protocol a score trains by: the set's for "auto"; DD's learned steps have no recipe.
@@ -174,4 +204,11 @@ final class ScoreObject: HostObject {
         default: return nil
         }
     }
+}
+
+/// One of a score run's four trainings, as exchanged between ranks.
+struct ScoreTraining: Codable {
+    var accuracy: Float?
+    var diverged: String?
+    var interrupted: Bool
 }

@@ -51,7 +51,7 @@ extension DistillLibrary {
             Builtin("experts", parameters: [.required("data"), .named("count", default: .number(5)), .named("epochs", default: .number(10)),
                                             .named("lr", default: .number(0.01)), .named("batch", default: .number(256)),
                                             .named("aug", default: .string("dsa")), .named("model"), .named("seed"), .named("file")],
-                    help: "MTT's expert trajectories: trains `count` networks (default ConvNet-3) on the data set's train split for `epochs` epochs each with SGD (lr 0.01, no momentum, no weight decay, batch 256) and DSA augmentation (`aug`: \"dsa\", \"none\" or a DSA strategy), keeping the parameters after every epoch. With `file=PATH`, an existing file is loaded instead of training (options given explicitly must agree with it), and new experts are saved there, so they are trained once and reused. Session files keep experts by reference to their file, or by value when they have none. Shows progress; Ctrl-C keeps the finished experts.",
+                    help: "MTT's expert trajectories: trains `count` networks (default ConvNet-3) on the data set's train split for `epochs` epochs each with SGD (lr 0.01, no momentum, no weight decay, batch 256) and DSA augmentation (`aug`: \"dsa\", \"none\" or a DSA strategy), keeping the parameters after every epoch. With `file=PATH`, an existing file is loaded instead of training (options given explicitly must agree with it), and new experts are saved there, so they are trained once and reused. Session files keep experts by reference to their file, or by value when they have none. Shows progress; Ctrl-C keeps the finished experts. Under mpirun the experts are split across the ranks, with the same trajectories as one process, and rank 0 writes the file (docs/scale-out.md).",
                     example: "ex = experts(data, count=5, epochs=10, file=\"out/cifar10.ddexperts\")\nsyn = distill(data, method=\"mtt\", ipc=1, experts=ex, iterations=100)") { args, context in
                 let dataset = try datasetArgument(args, 0)
                 let file = try args.optionalString("file")
@@ -80,7 +80,7 @@ extension DistillLibrary {
                     makeParentFolder(of: file)
                     try AtomicWriter().checkWritable(file, what: "experts file")
                 }
-                let trained = try Experts.train(dataset, config: c, progress: context.progress)
+                let trained = try Experts.train(dataset, config: c, progress: context.progress, team: context.team)
                 if let file, !trained.trajectories.isEmpty, !trained.interrupted {
                     do {
                         try trained.save(to: file)

@@ -2,6 +2,7 @@
 // on real data with a parameter snapshot after every epoch. Training here; the file format in
 // Experts+File.swift.
 import Autograd
+import Cluster
 import Datasets
 import NeuralNet
 import TensorCore
@@ -56,7 +57,13 @@ public struct Experts: Sendable {
 
     /// Trains `config.count` experts on `data.train`. Shows progress per expert; Ctrl-C stops
     /// after the current epoch and keeps the experts already finished.
-    public static func train(_ data: Dataset, config: ExpertConfig, progress: ProgressSink = SilentProgress()) throws -> Experts {
+    ///
+    /// With a `team` of several ranks the experts go in rounds of `team.size`, rank r training
+    /// expert `round * size + r` from that expert's own generator (every rank forks them all,
+    /// in expert order); after each round the trajectories are gathered in expert order, so
+    /// every rank ends with the same experts, bit for bit, for any rank count.
+    public static func train(_ data: Dataset, config: ExpertConfig, progress: ProgressSink = SilentProgress(),
+                             team: Communicator = Solo()) throws -> Experts {
         try config.validate()
         let dsa = try DSA(strategy: config.dsa)
         let augment: BatchAugment? = dsa.strategy == "none" ? nil : { x, rng in
@@ -66,16 +73,52 @@ public struct Experts: Sendable {
         var master = SeededRNG(seed: config.seed)
         let train = TrainConfig(epochs: config.epochs, learningRate: config.learningRate, momentum: 0, weightDecay: 0,
                                 batchSize: config.batchSize)
-        for e in 0..<config.count {
-            var rng = master.fork()
-            let net = try config.model.build(imageShape: data.imageShape, classes: data.classCount, rng: &rng)
-            var snapshots = [net.parameters]
-            let hook = TrainHook(resume: nil) { state, _ in snapshots.append(state.parameters) }
-            let history = try Trainer.train(net, images: data.train.images, labels: data.train.labels, config: train, rng: &rng,
-                                            augment: augment, progress: progress, title: "expert \(e + 1)/\(config.count)", hook: hook)
-            if history.interrupted || snapshots.count != config.epochs + 1 { result.interrupted = true; break }
-            result.trajectories.append(snapshots)
+        var probe = SeededRNG(seed: 0)
+        let shapes = try config.model.build(imageShape: data.imageShape, classes: data.classCount, rng: &probe).parameters.map(\.shape)
+        var next = 0
+        while next < config.count {
+            let round = next..<Swift.min(config.count, next + team.size)
+            var generators: [SeededRNG] = []
+            for _ in round { generators.append(master.fork()) }
+            var mine: [[Tensor]]?
+            let e = round.lowerBound + team.rank
+            if round.contains(e) {
+                var rng = generators[team.rank]
+                let net = try config.model.build(imageShape: data.imageShape, classes: data.classCount, rng: &rng)
+                var snapshots = [net.parameters]
+                let hook = TrainHook(resume: nil) { state, _ in snapshots.append(state.parameters) }
+                let history = try Trainer.train(net, images: data.train.images, labels: data.train.labels, config: train, rng: &rng,
+                                                augment: augment, progress: progress, title: "expert \(e + 1)/\(config.count)", hook: hook)
+                if !history.interrupted && snapshots.count == config.epochs + 1 { mine = snapshots }
+            }
+            for trajectory in try gather(mine, shapes: shapes, snapshots: config.epochs + 1, team: team).prefix(round.count) {
+                guard let trajectory else { result.interrupted = true; return result }
+                result.trajectories.append(trajectory)
+            }
+            next = round.upperBound
         }
         return result
+    }
+
+    /// Every rank's trajectory (nil: interrupted, or no expert this round), in rank order, as
+    /// the floats of its snapshots one after another.
+    static func gather(_ trajectory: [[Tensor]]?, shapes: [[Int]], snapshots: Int, team: Communicator) throws -> [[[Tensor]]?] {
+        if team.size == 1 { return [trajectory] }
+        let flat = trajectory.map { $0.flatMap { $0.flatMap(\.data) } } ?? []
+        let perSnapshot = shapes.reduce(0) { $0 + $1.reduce(1, *) }
+        return try team.allgather(floats: flat).map { floats in
+            if floats.isEmpty { return nil }
+            guard floats.count == perSnapshot * snapshots else {
+                throw TensorError("experts: a rank sent \(floats.count) values, not \(snapshots) snapshots of \(perSnapshot)")
+            }
+            var offset = 0
+            return (0..<snapshots).map { _ in
+                shapes.map { shape in
+                    let n = shape.reduce(1, *)
+                    defer { offset += n }
+                    return Tensor(unchecked: shape, data: Array(floats[offset..<offset + n]))
+                }
+            }
+        }
     }
 }

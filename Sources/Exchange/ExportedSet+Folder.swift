@@ -2,6 +2,7 @@
 // image under CLASS_NAME/ (the [0, 1] pixels, rounded to bytes), labels.csv (file,label,class),
 // meta.json, images.npy (the stored values, exactly), learned_step(s).npy and zca_*.npy when
 // the set has them. Written in a temporary folder renamed into place.
+import Cluster
 import Datasets
 import Foundation
 import ImageIO
@@ -9,7 +10,12 @@ import Persistence
 import TensorCore
 
 extension ExportedSet {
+    /// In an MPI job rank 0 writes the folder and the others wait for it (`onRoot`).
     func writeFolder(to path: String) throws {
+        try World.shared.onRoot { try writeFolderHere(to: path) }
+    }
+
+    private func writeFolderHere(to path: String) throws {
         let target = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let fm = FileManager.default
         var isDir: ObjCBool = false

@@ -1,5 +1,6 @@
 // The evaluation protocol (REFERENCE.md §2.9): train fresh networks on a small labelled set,
 // test each on the real test split, report mean ± std over runs. Every method is judged by it.
+import Cluster
 import TensorCore
 
 /// Accuracies of repeated evaluation runs.
@@ -77,12 +78,18 @@ extension EvaluationResult {
 public enum Evaluation {
     /// Trains `runs` fresh models (built by `makeModel` from per-run seeds derived from `seed`)
     /// on (images, labels) and tests each on (testImages, testLabels).
+    ///
+    /// With a `team` of several ranks the runs go in rounds of `team.size`, rank r training
+    /// run `round * size + r`; every rank derives every run's generator, so run i trains from
+    /// the same seed whoever trains it, and after each round the outcomes are gathered in run
+    /// order. The result (and each checkpoint) is the same, bit for bit, for any rank count.
     public static func run(
         images: Tensor, labels: [Int], testImages: Tensor, testLabels: [Int],
         config: TrainConfig, runs: Int, seed: UInt64,
         makeModel: (inout SeededRNG) throws -> Model,
         augment: BatchAugment? = nil, mix: BatchMix? = nil, progress: ProgressSink = SilentProgress(),
-        hook: EvaluationHook? = nil, validation: (images: Tensor, labels: [Int])? = nil
+        hook: EvaluationHook? = nil, validation: (images: Tensor, labels: [Int])? = nil,
+        team: Communicator = Solo()
     ) throws -> EvaluationResult {
         guard runs >= 1 else { throw TensorError("evaluate: runs must be >= 1, got \(runs)") }
         // Checked before any training: every run would end on a test of nothing.
@@ -96,34 +103,92 @@ public enum Evaluation {
             }
             master = resume.master
             result.accuracies = resume.accuracies
-            var probe = SeededRNG(seed: 0)
-            result.architecture = try makeModel(&probe).name
         }
-        for r in result.accuracies.count..<runs {
+        // The name, from a throw-away model: a rank may train none of the runs.
+        var probe = SeededRNG(seed: 0)
+        result.architecture = try makeModel(&probe).name
+        var next = result.accuracies.count
+        while next < runs {
+            let round = next..<min(runs, next + team.size)
+            // Every rank forks every run's generator, in run order, so run i's seed does not
+            // depend on which rank trains it.
             let masterBefore = master
-            var rng = master.fork()
-            let model = try makeModel(&rng)
-            result.architecture = model.name
-            let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
-                                            augment: augment, mix: mix, progress: progress, title: "evaluate \(r + 1)/\(runs)")
-            if let d = history.diverged {
-                // Nothing to test: a diverged network's accuracy is chance, not a result.
-                result.diverged = "of run \(r + 1) \(d.description)"
-                break
+            var generators: [SeededRNG] = []
+            for _ in round { generators.append(master.fork()) }
+            var mine = RunOutcome()
+            let index = round.lowerBound + team.rank
+            if round.contains(index) {
+                mine = try train(run: index, of: runs, rng: generators[team.rank], images: images, labels: labels,
+                                 testImages: testImages, testLabels: testLabels, config: config, makeModel: makeModel,
+                                 augment: augment, mix: mix, progress: progress, validation: validation)
             }
-            result.accuracies.append(try Trainer.accuracy(model, images: testImages, labels: testLabels))
-            if let validation {
-                result.validationAccuracies?.append(try Trainer.accuracy(model, images: validation.images, labels: validation.labels))
+            let outcomes = try gather(mine, team: team).prefix(round.count)
+            // Taken in run order, stopping where the one-rank loop would have stopped.
+            var stop = false
+            for (offset, outcome) in outcomes.enumerated() {
+                if let d = outcome.diverged {
+                    result.diverged = "of run \(round.lowerBound + offset + 1) \(d)"
+                    stop = true
+                    break
+                }
+                result.accuracies.append(outcome.accuracy)
+                if validation != nil { result.validationAccuracies?.append(outcome.validation) }
+                if outcome.interrupted { result.interrupted = true; stop = true; break }
             }
-            // A run cut short is not kept in the checkpoint: resuming trains it again in full.
-            if history.interrupted {
-                try hook?.afterRun(Array(result.accuracies.dropLast()), masterBefore, true)
+            if result.diverged != nil { break }
+            // A run cut short is not kept in the checkpoint: resuming trains it again in full
+            // (and, with several ranks, the runs of its round after it).
+            if result.interrupted {
+                try hook?.afterRun(Array(result.accuracies.prefix(round.lowerBound)), masterBefore, true)
             } else {
                 try hook?.afterRun(result.accuracies, master, false)
             }
-            if history.interrupted { result.interrupted = true; break }
+            if stop { break }
+            next = round.upperBound
         }
         return result
+    }
+
+    /// What one run ended with, as exchanged between ranks.
+    struct RunOutcome {
+        var accuracy: Float = 0
+        var validation: Float = 0
+        var interrupted = false
+        var diverged: String?
+    }
+
+    private static func train(
+        run r: Int, of runs: Int, rng: SeededRNG, images: Tensor, labels: [Int], testImages: Tensor, testLabels: [Int],
+        config: TrainConfig, makeModel: (inout SeededRNG) throws -> Model, augment: BatchAugment?, mix: BatchMix?,
+        progress: ProgressSink, validation: (images: Tensor, labels: [Int])?
+    ) throws -> RunOutcome {
+        var rng = rng
+        let model = try makeModel(&rng)
+        let history = try Trainer.train(model, images: images, labels: labels, config: config, rng: &rng,
+                                        augment: augment, mix: mix, progress: progress, title: "evaluate \(r + 1)/\(runs)")
+        // Nothing to test: a diverged network's accuracy is chance, not a result.
+        if let d = history.diverged { return RunOutcome(diverged: d.description) }
+        var outcome = RunOutcome(accuracy: try Trainer.accuracy(model, images: testImages, labels: testLabels))
+        if let validation { outcome.validation = try Trainer.accuracy(model, images: validation.images, labels: validation.labels) }
+        outcome.interrupted = history.interrupted
+        return outcome
+    }
+
+    /// Every rank's outcome, in rank order: two floats bit for bit, a flag, the divergence text.
+    private static func gather(_ outcome: RunOutcome, team: Communicator) throws -> [RunOutcome] {
+        if team.size == 1 { return [outcome] }
+        var bytes = withUnsafeBytes(of: outcome.accuracy.bitPattern.littleEndian) { Array($0) }
+        bytes += withUnsafeBytes(of: outcome.validation.bitPattern.littleEndian) { Array($0) }
+        bytes.append(outcome.interrupted ? 1 : 0)
+        bytes += Array((outcome.diverged ?? "").utf8)
+        return try team.allgather(bytes).map { b in
+            guard b.count >= 9 else { throw TensorError("evaluate: a rank sent a damaged result (\(b.count) bytes)") }
+            func float(_ at: Int) -> Float {
+                Float(bitPattern: UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24)
+            }
+            let text = String(decoding: b[9...], as: UTF8.self)
+            return RunOutcome(accuracy: float(0), validation: float(4), interrupted: b[8] != 0, diverged: text.isEmpty ? nil : text)
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import Glibc
 import Darwin
 #endif
 import Bindings
+import Cluster
 import Foundation
 import Persistence
 import Script
@@ -16,7 +17,11 @@ public enum Frontend {
     /// A standard session wired to Ctrl-C and to a progress display on standard error.
     public static func makeSession() -> Session {
         let session = Session.standard()
-        session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
+        if World.shared.rank > 0 {
+            session.progress = SilentProgress()
+        } else {
+            session.progress = isatty(STDERR_FILENO) != 0 ? TerminalProgress() : PlainProgress()
+        }
         session.interruptRequested = { Interrupt.isRequested }
         session.clearInterrupt = { InterruptHandler.beginCommand() }
         // Batch too: the first Ctrl-C stops a script at its next statement (a long operation
@@ -28,6 +33,7 @@ public enum Frontend {
 
     /// `distill` with no arguments: readline on a terminal, prompt-less lines otherwise.
     public static func repl(sessionPath: String? = nil) -> Int32 {
+        if let refused = refuseInteractive() { return refused }
         let session = makeSession()
         var file: SessionFile?
         if let sessionPath {
@@ -67,7 +73,8 @@ public enum Frontend {
             }
             text = t
         }
-        return runBatch(SourceText(name: path == "-" ? "<stdin>" : path, text: text), sets: sets, echo: false, sessionPath: sessionPath)
+        return runBatch(SourceText(name: path == "-" ? "<stdin>" : path, text: text), sets: sets, echo: false, sessionPath: sessionPath,
+                        fromStandardInput: path == "-")
     }
 
     /// `distill -e 'CODE'`: runs one line, echoing values like the REPL.
@@ -78,7 +85,13 @@ public enum Frontend {
 
     /// `distill notebook FILE [--check] [--out OUT]`.
     public static func notebook(_ path: String, check: Bool, out: String?) -> Int32 {
-        NotebookRunner(session: makeSession()).runFile(path, check: check, outPath: out)
+        if World.shared.size > 1 {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            guard (try? agreeOnProgram(text, sets: [check ? "--check" : "", out ?? ""], fromStandardInput: false)) != nil else {
+                return ExitStatus.usage
+            }
+        }
+        return NotebookRunner(session: makeSession()).runFile(path, check: check, outPath: out)
     }
 
     /// `distill --builtins-markdown`: the reference page of every builtin.
@@ -88,7 +101,17 @@ public enum Frontend {
 
     /// `writer` is how the session file is written (tests inject faults).
     static func runBatch(_ source: SourceText, sets: [String], echo: Bool, sessionPath: String? = nil,
-                         writer: AtomicWriter = AtomicWriter()) -> Int32 {
+                         writer: AtomicWriter = AtomicWriter(), fromStandardInput: Bool = false) -> Int32 {
+        var source = source
+        if World.shared.size > 1 {
+            do {
+                guard let text = try agreeOnProgram(source.text, sets: sets, fromStandardInput: fromStandardInput) else { return ExitStatus.usage }
+                source = SourceText(name: source.name, text: text)
+            } catch {
+                StandardError().write("distill: the ranks cannot exchange the program: \(error)\n")
+                return ExitStatus.runtime
+            }
+        }
         let session = makeSession()
         session.echoesExpressions = echo
         let errors = StandardError()

@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Cluster
 
 /// Writes files atomically and turns `errno` into messages that say what to do.
 ///
@@ -41,7 +42,14 @@ public struct AtomicWriter {
     /// is untouched. `what` names the file in messages ("session file", "checkpoint"; empty: just
     /// the path). A symlink is written through: its final target is replaced (temporary file in
     /// the target's folder) and the link is kept. An existing target keeps its permissions.
+    ///
+    /// In an MPI job only rank 0 writes; the other ranks wait for it and throw its error if it
+    /// failed (`Communicator.onRoot`), so every rank sees the file written and takes the same path.
     public func write(_ bytes: [UInt8], to path: String, what: String = "file") throws {
+        try World.shared.onRoot { try writeHere(bytes, to: path, what: what) }
+    }
+
+    private func writeHere(_ bytes: [UInt8], to path: String, what: String) throws {
         let fail = AtomicWriter.failure(path, what)
         let target = try AtomicWriter.target(of: path, what: what)
         let (fd, temp) = try createTemporary(beside: target.path, folder: target.folder, fail: fail)

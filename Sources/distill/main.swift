@@ -1,5 +1,8 @@
 // The distill executable: argument parsing and exit codes only; the work is in Notebook.
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Notebook
 import TensorCore
 
@@ -11,6 +14,9 @@ struct Distill: ParsableCommand {
         With no arguments, starts the REPL (prompts and line editing on a terminal; commands \
         read from standard input without prompts otherwise). Type help() at the prompt for the \
         builtins; docs/ has the language, REPL and method references.
+
+        Under mpirun every rank runs the same script or notebook (docs/scale-out.md); the \
+        REPL needs one process.
 
         Exit codes: 0 ok, 1 notebook check failed, 64 usage, 65 syntax error, 66 input file \
         missing, 70 runtime error (or the --session file could not be saved), 130 interrupted.
@@ -31,10 +37,10 @@ struct Distill: ParsableCommand {
     func run() throws {
         if builtinsMarkdown {
             print(Frontend.builtinsMarkdown(), terminator: "")
-            return
+            throw ExitCode(Frontend.finishRanks(0))
         }
-        if !code.isEmpty { throw ExitCode(Frontend.runCode(code.joined(separator: "\n"), sessionPath: sessionFile.session)) }
-        throw ExitCode(Frontend.repl(sessionPath: sessionFile.session))
+        if !code.isEmpty { throw ExitCode(Frontend.finishRanks(Frontend.runCode(code.joined(separator: "\n"), sessionPath: sessionFile.session))) }
+        throw ExitCode(Frontend.finishRanks(Frontend.repl(sessionPath: sessionFile.session)))
     }
 }
 
@@ -51,7 +57,7 @@ struct Run: ParsableCommand {
     @OptionGroup var sessionFile: SessionOption
 
     func run() throws {
-        throw ExitCode(Frontend.runFile(file, sets: assignments, sessionPath: sessionFile.session))
+        throw ExitCode(Frontend.finishRanks(Frontend.runFile(file, sets: assignments, sessionPath: sessionFile.session)))
     }
 }
 
@@ -76,9 +82,11 @@ struct NotebookCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        throw ExitCode(Frontend.notebook(file, check: check, out: out))
+        throw ExitCode(Frontend.finishRanks(Frontend.notebook(file, check: check, out: out)))
     }
 }
 
 TensorCore.Tensor.tuneAllocator()
+// Under mpirun (or srun) this process is one rank of an SPMD job (docs/scale-out.md).
+if let failed = Frontend.startRanks() { exit(failed) }
 Distill.main()
